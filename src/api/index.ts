@@ -1,0 +1,1 @@
+export { openaiRoutes, openaiDialect } from './openai/index.js';

@@ -1,0 +1,2 @@
+export { openaiRoutes } from './routes.js';
+export { openaiDialect, errorObject } from './dialect.js';

@@ -1,0 +1,156 @@
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { ZodIssue } from 'zod';
+import { PROVIDER_KINDS, providerKind } from '../providers/catalog.js';
+import { configSchema, type ConfigFile } from './schema.js';
+import type { ResolvedConfig, ResolvedProvider } from './resolved.js';
+
+/** Options that come from the CLI / SWITCHYARD_* env vars and override the file. */
+export interface ConfigOverrides {
+  config?: string;
+  host?: string;
+  port?: number;
+  workers?: number;
+  dataDir?: string;
+  logLevel?: string;
+  allowJsFallback?: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[], source: string) {
+    super(`invalid configuration in ${source}:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const ENV_REF = /^env\.([A-Za-z_][A-Za-z0-9_]*)$/;
+
+function formatIssue(issue: ZodIssue): string {
+  const path = issue.path.length ? issue.path.join('.') : '(root)';
+  if (issue.code === 'unrecognized_keys') return `${path}: unknown field(s) ${issue.keys.join(', ')}`;
+  return `${path}: ${issue.message}`;
+}
+
+export function parseByteSize(v: number | string | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (typeof v === 'number') return v;
+  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(v.trim())!;
+  const mult = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[(m[2] ?? 'b').toLowerCase() as 'b'];
+  return Math.floor(Number(m[1]) * mult);
+}
+
+function readConfigFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError([`cannot read file: ${(err as Error).message}`], path);
+  }
+  try {
+    return extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    throw new ConfigError([`cannot parse: ${(err as Error).message}`], path);
+  }
+}
+
+/** Replaces every `env.NAME` string with the env var's value; a missing var is a problem at that path. */
+function resolveEnvRefs(value: unknown, path: string[], env: NodeJS.ProcessEnv, problems: string[]): unknown {
+  if (typeof value === 'string') {
+    const m = ENV_REF.exec(value);
+    if (!m) return value;
+    const v = env[m[1]];
+    if (v === undefined || v === '') problems.push(`${path.join('.')}: environment variable ${m[1]} is not set`);
+    return v ?? '';
+  }
+  if (Array.isArray(value)) return value.map((v, i) => resolveEnvRefs(v, [...path, String(i)], env, problems));
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = resolveEnvRefs(v, [...path, k], env, problems);
+    return out;
+  }
+  return value;
+}
+
+function resolveProvider(name: string, p: NonNullable<ConfigFile['providers']>[string], problems: string[]): ResolvedProvider | undefined {
+  const kindName = p.type ?? name;
+  const kind = providerKind(kindName);
+  if (!kind) {
+    problems.push(`providers.${name}.type: unknown provider type "${kindName}" (set type to one of: ${PROVIDER_KINDS.map((k) => k.kind).join(', ')})`);
+    return undefined;
+  }
+  const baseUrl = p.base_url ?? kind.baseUrl;
+  if (!baseUrl && kind.adapter !== 'mock') {
+    problems.push(`providers.${name}.base_url: required for type "${kind.kind}"`);
+    return undefined;
+  }
+  if (kind.requiresKey && !p.api_key) {
+    problems.push(`providers.${name}.api_key: required for type "${kind.kind}" (use env.${kind.apiKeyEnv ?? 'VAR'} to read it from the environment)`);
+  }
+  return {
+    name,
+    kind: kind.kind,
+    adapter: kind.adapter,
+    baseUrl: (baseUrl ?? 'mock://').replace(/\/+$/, ''),
+    apiKey: p.api_key,
+    headers: p.headers ?? {},
+    models: p.models,
+    timeoutMs: p.timeout_ms ?? 600_000,
+    connectTimeoutMs: p.connect_timeout_ms ?? 10_000,
+    maxConnections: p.max_connections ?? 256,
+    latencyMs: p.latency_ms ?? 0,
+  };
+}
+
+/** Adds every provider whose standard env var is set and that the file does not configure itself. */
+function autoProviders(configured: Set<string>, env: NodeJS.ProcessEnv): Record<string, NonNullable<ConfigFile['providers']>[string]> {
+  const out: Record<string, NonNullable<ConfigFile['providers']>[string]> = {};
+  for (const kind of PROVIDER_KINDS) {
+    if (configured.has(kind.kind)) continue;
+    if (kind.kind === 'mock') { out.mock = { type: 'mock' }; continue; }
+    const key = kind.apiKeyEnv ? env[kind.apiKeyEnv] : undefined;
+    const url = kind.baseUrlEnv ? env[kind.baseUrlEnv] : undefined;
+    if (key || url) out[kind.kind] = { type: kind.kind, ...(key ? { api_key: key } : {}), ...(url ? { base_url: url } : {}) };
+  }
+  return out;
+}
+
+export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
+  const source = overrides.config ?? '(defaults)';
+  const raw = overrides.config ? readConfigFile(overrides.config) : {};
+  const parsed = configSchema.safeParse(raw ?? {});
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map(formatIssue), source);
+
+  const problems: string[] = [];
+  const file = resolveEnvRefs(parsed.data, [], env, problems) as ConfigFile;
+  const fileProviders = file.providers ?? {};
+  const allProviders = { ...autoProviders(new Set(Object.keys(fileProviders)), env), ...fileProviders };
+  const providers: Record<string, ResolvedProvider> = {};
+  for (const [name, p] of Object.entries(allProviders)) {
+    const r = resolveProvider(name, p, problems);
+    if (r) providers[name] = r;
+  }
+  const aliases = file.models ?? {};
+  for (const [alias, target] of Object.entries(aliases)) {
+    const provider = target.slice(0, target.indexOf('/'));
+    if (!providers[provider]) problems.push(`models.${alias}: provider "${provider}" is not configured`);
+  }
+  if (problems.length) throw new ConfigError(problems, source);
+
+  const server = file.server ?? {};
+  return {
+    host: overrides.host ?? server.host ?? '0.0.0.0',
+    port: overrides.port ?? server.port ?? 8080,
+    workers: overrides.workers ?? server.workers ?? availableParallelism(),
+    bodyLimitBytes: parseByteSize(server.body_limit, 10 * 1024 * 1024),
+    shutdownTimeoutMs: server.shutdown_timeout_ms ?? 10_000,
+    allowJsFallback: overrides.allowJsFallback ?? server.allow_js_fallback ?? false,
+    logLevel: overrides.logLevel ?? file.logging?.level ?? 'info',
+    dataDir: overrides.dataDir ?? file.data_dir ?? './data',
+    providers,
+    aliases,
+    dropParams: file.drop_params ?? false,
+    testHooks: env.SWITCHYARD_TEST_HOOKS === '1',
+  };
+}

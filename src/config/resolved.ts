@@ -1,0 +1,32 @@
+/**
+ * The config after defaults, CLI flags, env vars and secret references were applied. This is what the
+ * main thread hands to the workers (structured-clone friendly: plain data only).
+ */
+export interface ResolvedProvider {
+  name: string;
+  kind: string;
+  adapter: 'openai' | 'mock';
+  baseUrl: string;
+  apiKey?: string;
+  headers: Record<string, string>;
+  models?: string[];
+  timeoutMs: number;
+  connectTimeoutMs: number;
+  maxConnections: number;
+  latencyMs: number;
+}
+
+export interface ResolvedConfig {
+  host: string;
+  port: number;
+  workers: number;
+  bodyLimitBytes: number;
+  shutdownTimeoutMs: number;
+  allowJsFallback: boolean;
+  logLevel: string;
+  dataDir: string;
+  providers: Record<string, ResolvedProvider>;
+  aliases: Record<string, string>;
+  dropParams: boolean;
+  testHooks: boolean;
+}

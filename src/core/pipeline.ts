@@ -1,0 +1,105 @@
+/**
+ * The request pipeline, dialect-independent: resolve the model, call the provider, hand the result to
+ * the dialect's sink. Later stages (auth, governance, guardrails, routing with retries and fallbacks,
+ * accounting) slot in here as steps around the provider call.
+ */
+import { performance } from 'node:perf_hooks';
+import type { CallContext, ChunkStream, Provider } from '../providers/index.js';
+import { toGatewayError } from './errors.js';
+import type { RequestState } from './request-state.js';
+import { resolveModel, type Target } from './resolve.js';
+import type { ResponseSink } from './sink.js';
+import type { Usage } from './types.js';
+
+export interface GatewayState {
+  providers: Map<string, Provider>;
+  aliases: Record<string, string>;
+}
+
+type Streamable = { usage?: Usage | null; choices: unknown[] };
+
+export function newCall(st: RequestState, headers?: Record<string, string>): CallContext {
+  return { signal: st.signal, requestId: st.requestId, headers, upstreamStart: 0, upstreamEnd: 0 };
+}
+
+export function target(gw: GatewayState, st: RequestState, model: string): Target {
+  const t = resolveModel(model, gw.providers, gw.aliases);
+  st.provider = t.provider.name;
+  st.model = t.model;
+  return t;
+}
+
+/** Non-streaming call: one upstream answer, one response. */
+export async function unary<Resp extends { usage?: Partial<Usage> }>(
+  st: RequestState, sink: ResponseSink<Resp, never>, call: CallContext, invoke: () => Promise<Resp>,
+): Promise<void> {
+  try {
+    const resp = await invoke();
+    if (resp.usage) st.usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, ...resp.usage };
+    sink.response(resp);
+  } finally {
+    st.addUpstream(call.upstreamStart, call.upstreamEnd || performance.now());
+  }
+}
+
+/**
+ * Streaming call. Until the first event reaches the client, failures propagate (so the caller can answer
+ * with an error status, or later fail over); after it, the stream ends with an explicit error event.
+ * Usage is captured for accounting; the usage-only chunk we asked the upstream for is dropped again when
+ * the client did not ask for it.
+ */
+export async function streamed<Chunk extends Streamable>(
+  st: RequestState, sink: ResponseSink<never, Chunk>, call: CallContext, open: () => Promise<ChunkStream<Chunk>>, clientWantsUsage: boolean,
+): Promise<void> {
+  st.stream = true;
+  let started = false;
+  let first = true;
+  let stream: ChunkStream<Chunk>;
+  try {
+    stream = await open();
+  } catch (err) {
+    st.addUpstream(call.upstreamStart, call.upstreamEnd || performance.now());
+    throw err;
+  }
+  try {
+    for await (const batch of stream) {
+      if (first) {
+        first = false;
+        st.addUpstream(call.upstreamStart, call.upstreamEnd || performance.now());
+        st.ttftMs = performance.now() - st.start;
+      }
+      let out = batch;
+      for (const chunk of batch) {
+        if (chunk.usage) st.usage = chunk.usage;
+      }
+      if (!clientWantsUsage) out = stripUsage(batch);
+      if (out.length === 0) continue;
+      started = true;
+      if (!sink.batch(out)) await sink.writable();
+      if (st.signal.aborted) return;
+    }
+  } catch (err) {
+    if (!started) throw err;
+    if (st.signal.aborted) return;
+    const e = toGatewayError(err);
+    st.error = e;
+    sink.streamError(e);
+    return;
+  }
+  sink.end();
+}
+
+function stripUsage<Chunk extends Streamable>(batch: Chunk[]): Chunk[] {
+  let out: Chunk[] | undefined;
+  for (let i = 0; i < batch.length; i++) {
+    const c = batch[i];
+    const usageOnly = c.usage && c.choices.length === 0;
+    if (usageOnly) {
+      out ??= batch.slice(0, i);
+      continue;
+    }
+    if (c.usage !== undefined) delete c.usage;
+    out?.push(c);
+  }
+  return out ?? batch;
+}

@@ -1,0 +1,38 @@
+/**
+ * What the pipeline knows about one request, independent of the HTTP server: identity, timing, the
+ * provider/model that served it, usage, and cancellation. The HTTP layer extends it with the socket.
+ */
+import { performance } from 'node:perf_hooks';
+import type { GatewayError } from './errors.js';
+import type { Usage } from './types.js';
+
+export class RequestState {
+  readonly start = performance.now();
+  readonly controller = new AbortController();
+  provider?: string;
+  model?: string;
+  /** Milliseconds spent waiting for upstreams (all attempts); subtracted from the gateway overhead. */
+  upstreamMs = 0;
+  /** Milliseconds from arrival to the first streamed event. */
+  ttftMs?: number;
+  usage?: Usage;
+  stream = false;
+  status = 0;
+  error?: GatewayError;
+  /** The overhead reported in x-switchyard-overhead-us when the response headers were written. */
+  reportedOverheadUs?: number;
+
+  constructor(readonly requestId: string, readonly route: string) {}
+
+  get signal(): AbortSignal { return this.controller.signal; }
+
+  /** Microseconds spent inside the gateway so far, upstream time excluded. */
+  overheadUs(now = performance.now()): number {
+    const us = Math.round((now - this.start - this.upstreamMs) * 1000);
+    return us > 0 ? us : 0;
+  }
+
+  addUpstream(start: number, end: number): void {
+    if (end > start) this.upstreamMs += end - start;
+  }
+}

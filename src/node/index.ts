@@ -1,0 +1,2 @@
+export { startNode, handleSignals, StartupError, type RunningNode } from './main.js';
+export { uwsStatus, FALLBACK_ERROR } from './uws-check.js';

@@ -1,0 +1,124 @@
+/**
+ * Spawns the worker threads, restarts any that die (with backoff when they keep dying), bridges metric
+ * scrapes, and drains them on shutdown.
+ */
+import { Worker } from 'node:worker_threads';
+/** One worker registry's getMetricsAsJSON() output. */
+type metric = object;
+import type { ResolvedConfig } from '../config/index.js';
+import type { Logger, NodeMetrics } from '../observe/index.js';
+import type { FromWorker, ToWorker, WorkerData } from './messages.js';
+
+const WORKER_URL = new URL('./worker.js', import.meta.url);
+const COLLECT_TIMEOUT_MS = 2_000;
+
+interface Slot { index: number; worker?: Worker; listening: boolean; crashes: number; lastStart: number }
+
+export class Supervisor {
+  private readonly slots: Slot[] = [];
+  private stopping = false;
+  private collectSeq = 0;
+  private readonly collects = new Map<number, { pending: number; got: metric[][]; done: () => void }>();
+
+  constructor(private readonly cfg: ResolvedConfig, private readonly log: Logger, private readonly metrics: NodeMetrics) {}
+
+  /** Starts all workers; resolves when every one listens, rejects if any cannot. */
+  start(): Promise<void> {
+    const ready: Promise<void>[] = [];
+    for (let i = 0; i < this.cfg.workers; i++) {
+      const slot: Slot = { index: i, listening: false, crashes: 0, lastStart: 0 };
+      this.slots.push(slot);
+      ready.push(new Promise((resolve, reject) => this.spawn(slot, resolve, reject)));
+    }
+    return Promise.all(ready).then(() => undefined);
+  }
+
+  private spawn(slot: Slot, onListening?: () => void, onFailed?: (e: Error) => void): void {
+    const data: WorkerData = { config: this.cfg, index: slot.index };
+    const worker = new Worker(WORKER_URL, { workerData: data });
+    slot.worker = worker;
+    slot.listening = false;
+    slot.lastStart = Date.now();
+    this.metrics.workers.set(this.slots.filter((s) => s.worker).length);
+    worker.on('message', (m: FromWorker) => this.onMessage(slot, worker, m, onListening, onFailed));
+    worker.on('error', (err) => this.log.error({ worker: slot.index, err: { message: err.message, stack: err.stack } }, 'worker thread crashed'));
+    worker.on('exit', (code) => this.onExit(slot, worker, code));
+  }
+
+  private onMessage(slot: Slot, worker: Worker, m: FromWorker, onListening?: () => void, onFailed?: (e: Error) => void): void {
+    switch (m.type) {
+      case 'listening':
+        slot.listening = true;
+        onListening?.();
+        break;
+      case 'listen-failed':
+        onFailed?.(new Error(m.error));
+        void worker.terminate();
+        break;
+      case 'metrics': {
+        const c = this.collects.get(m.id);
+        if (c) { c.got.push(m.data); if (--c.pending === 0) c.done(); }
+        break;
+      }
+      case 'scrape':
+        this.scrape().then(
+          (text) => this.post(worker, { type: 'scrape-result', id: m.id, text, ok: true }),
+          (err: Error) => this.post(worker, { type: 'scrape-result', id: m.id, text: err.message, ok: false }),
+        );
+        break;
+      case 'drained':
+        if (m.inFlight > 0) this.log.warn({ worker: slot.index, inFlight: m.inFlight }, 'shutdown timeout reached with requests still in flight');
+        break;
+    }
+  }
+
+  private onExit(slot: Slot, worker: Worker, code: number): void {
+    if (slot.worker !== worker) return;
+    slot.worker = undefined;
+    slot.listening = false;
+    this.metrics.workers.set(this.slots.filter((s) => s.worker).length);
+    if (this.stopping) return;
+    slot.crashes = Date.now() - slot.lastStart > 30_000 ? 1 : slot.crashes + 1;
+    const delay = Math.min(5_000, 50 * 2 ** Math.min(slot.crashes - 1, 7));
+    this.log.error({ worker: slot.index, code, restartInMs: delay }, 'worker thread exited; restarting');
+    this.metrics.workerRestarts.inc();
+    setTimeout(() => { if (!this.stopping) this.spawn(slot); }, delay).unref();
+  }
+
+  private post(worker: Worker, m: ToWorker): void {
+    try { worker.postMessage(m); } catch { /* worker is gone */ }
+  }
+
+  /** Gathers every live worker's registry and renders one exposition for the node. */
+  async scrape(): Promise<string> {
+    const live = this.slots.filter((s) => s.worker && s.listening).map((s) => s.worker!);
+    const id = ++this.collectSeq;
+    const got: metric[][] = [];
+    await new Promise<void>((resolve) => {
+      if (live.length === 0) return resolve();
+      const timer = setTimeout(resolve, COLLECT_TIMEOUT_MS);
+      this.collects.set(id, { pending: live.length, got, done: () => { clearTimeout(timer); resolve(); } });
+      for (const w of live) this.post(w, { type: 'collect', id });
+    });
+    this.collects.delete(id);
+    return this.metrics.exposition(got);
+  }
+
+  liveWorkers(): number {
+    return this.slots.filter((s) => s.worker && s.listening).length;
+  }
+
+  /** Drains every worker (stop accepting, finish in-flight within the timeout) and waits for them to exit. */
+  async stop(timeoutMs: number): Promise<void> {
+    this.stopping = true;
+    const exits = this.slots.filter((s) => s.worker).map((s) => {
+      const w = s.worker!;
+      return new Promise<void>((resolve) => {
+        w.once('exit', () => resolve());
+        this.post(w, { type: 'drain', timeoutMs });
+        setTimeout(() => { void w.terminate().then(() => resolve()); }, timeoutMs + 2_000).unref();
+      });
+    });
+    await Promise.all(exits);
+  }
+}

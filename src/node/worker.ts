@@ -1,0 +1,96 @@
+/**
+ * Worker thread entry: one uWS App on the shared port (SO_REUSEPORT), serving the data plane from an
+ * immutable snapshot of the config. It never waits on the main thread in the request path.
+ */
+import { parentPort, threadId, workerData } from 'node:worker_threads';
+import { openaiRoutes, openaiDialect } from '../api/index.js';
+import type { GatewayState } from '../core/pipeline.js';
+import { DataPlane, type HttpContext } from '../http/index.js';
+import { createLogger, WorkerMetrics } from '../observe/index.js';
+import { createProviders } from '../providers/index.js';
+import type { FromWorker, ToWorker, WorkerData } from './messages.js';
+import { systemRoutes } from './system-routes.js';
+
+const { config, index } = workerData as WorkerData;
+const port = parentPort!;
+const send = (m: FromWorker) => port.postMessage(m);
+const log = createLogger(config.logLevel, { worker: index, thread: threadId });
+const metrics = new WorkerMetrics();
+const providers = createProviders(config.providers);
+const gw: GatewayState = { providers, aliases: config.aliases };
+
+let draining = false;
+let inFlight = 0;
+let scrapeSeq = 0;
+const scrapes = new Map<number, (r: { text: string; ok: boolean }) => void>();
+
+function scrape(): Promise<string> {
+  const id = ++scrapeSeq;
+  return new Promise((resolve, reject) => {
+    scrapes.set(id, (r) => (r.ok ? resolve(r.text) : reject(new Error(r.text))));
+    send({ type: 'scrape', id });
+  });
+}
+
+function onFinish(ctx: HttpContext): void {
+  inFlight--;
+  metrics.finished(ctx);
+  const u = ctx.usage;
+  const fields = {
+    reqId: ctx.requestId, route: ctx.route, status: ctx.status, provider: ctx.provider, model: ctx.model, stream: ctx.stream || undefined,
+    ms: Math.round((performance.now() - ctx.start) * 100) / 100, overheadUs: ctx.reportedOverheadUs ?? ctx.overheadUs(),
+    upstreamMs: ctx.upstreamMs ? Math.round(ctx.upstreamMs * 100) / 100 : undefined,
+    ttftMs: ctx.ttftMs !== undefined ? Math.round(ctx.ttftMs * 100) / 100 : undefined,
+    tokensIn: u?.prompt_tokens, tokensOut: u?.completion_tokens,
+    error: ctx.error ? { type: ctx.error.type, code: ctx.error.code, message: ctx.error.message } : undefined,
+  };
+  if (ctx.internalError) log.error({ ...fields, internal: String((ctx.internalError as Error)?.stack ?? ctx.internalError) }, 'request failed inside the gateway');
+  else if (ctx.status >= 500) log.warn(fields, 'request');
+  else log.info(fields, 'request');
+}
+
+const plane = new DataPlane(
+  [
+    ...openaiRoutes(gw),
+    ...systemRoutes({ isReady: () => !draining, scrape, testHooks: config.testHooks }),
+  ],
+  {
+    bodyLimitBytes: config.bodyLimitBytes,
+    defaultDialect: openaiDialect,
+    hooks: { onFinish, isDraining: () => draining },
+    onRequestStart: () => { inFlight++; metrics.started(); },
+  },
+);
+
+async function drain(timeoutMs: number): Promise<void> {
+  if (draining) return;
+  draining = true;
+  plane.stopListening();
+  const deadline = Date.now() + timeoutMs;
+  while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  send({ type: 'drained', inFlight });
+  await Promise.allSettled([...providers.values()].map((p) => p.close()));
+  log.flush();
+  plane.close();
+  process.exit(0);
+}
+
+port.on('message', (m: ToWorker) => {
+  switch (m.type) {
+    case 'drain': void drain(m.timeoutMs); break;
+    case 'collect':
+      void metrics.registry.getMetricsAsJSON().then((data) => send({ type: 'metrics', id: m.id, data }));
+      break;
+    case 'scrape-result': {
+      const r = scrapes.get(m.id);
+      scrapes.delete(m.id);
+      r?.(m);
+      break;
+    }
+  }
+});
+
+plane.listen(config.host, config.port).then(
+  () => send({ type: 'listening' }),
+  (err: Error) => send({ type: 'listen-failed', error: err.message }),
+);

@@ -1,0 +1,143 @@
+/**
+ * OpenAI-compatible upstreams (OpenAI itself and the family that copies its wire format: Groq, Mistral,
+ * Together, Fireworks, DeepSeek, xAI, OpenRouter, Perplexity, Cerebras, Ollama, vLLM, custom servers).
+ * The canonical types already are the OpenAI schema, so requests are forwarded field for field — unknown
+ * fields included — with only the model replaced.
+ */
+import { performance } from 'node:perf_hooks';
+import { GatewayError } from '../../core/errors.js';
+import type {
+  ChatChunk, ChatRequest, ChatResponse, CompletionRequest, CompletionResponse, EmbeddingsRequest, EmbeddingsResponse,
+} from '../../core/types.js';
+import type { ResolvedProvider } from '../../config/index.js';
+import type { ProviderKind } from '../catalog.js';
+import { sseBatches } from '../sse.js';
+import { HttpTransport, type UpstreamResponse } from '../transport.js';
+import type { CallContext, ChunkStream, CompletionChunk, Provider } from '../types.js';
+import { upstreamError } from '../upstream-error.js';
+
+/** Fields the gateway itself consumes; never forwarded upstream. */
+const GATEWAY_FIELDS = ['fallbacks', 'drop_params'];
+
+export class OpenAICompatProvider implements Provider {
+  private readonly transport: HttpTransport;
+  private readonly baseHeaders: Record<string, string>;
+
+  constructor(readonly config: ResolvedProvider, readonly kind: ProviderKind) {
+    this.transport = new HttpTransport({
+      provider: config.name, baseUrl: config.baseUrl, connectTimeoutMs: config.connectTimeoutMs,
+      timeoutMs: config.timeoutMs, maxConnections: config.maxConnections,
+    });
+    this.baseHeaders = { 'content-type': 'application/json', accept: 'application/json', ...config.headers };
+    if (config.apiKey) this.baseHeaders.authorization = `Bearer ${config.apiKey}`;
+  }
+
+  get name(): string { return this.config.name; }
+
+  private headers(call: CallContext): Record<string, string> {
+    return call.headers ? { ...this.baseHeaders, ...call.headers } : this.baseHeaders;
+  }
+
+  private body(req: object, model: string, extra?: Record<string, unknown>): string {
+    const out: Record<string, unknown> = { ...req, model, ...extra };
+    for (const f of GATEWAY_FIELDS) delete out[f];
+    return JSON.stringify(out);
+  }
+
+  private async post(path: string, body: string, call: CallContext): Promise<UpstreamResponse> {
+    const res = await this.transport.request('POST', path, this.headers(call), body, call);
+    if (res.status >= 300) throw await upstreamError(this.name, res);
+    return res;
+  }
+
+  private async json<T>(res: UpstreamResponse, call: CallContext): Promise<T> {
+    let text: string;
+    try {
+      text = await res.body.text();
+    } catch (err) {
+      throw this.transport.mapTransportError(err, call);
+    }
+    call.upstreamEnd = performance.now();
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new GatewayError({ status: 502, type: 'upstream_error', code: 'upstream_invalid_response', message: `${this.name}: upstream returned invalid JSON`, provider: this.name });
+    }
+  }
+
+  async chat(req: ChatRequest, model: string, call: CallContext): Promise<ChatResponse> {
+    const res = await this.post('/chat/completions', this.body(req, model), call);
+    return this.json<ChatResponse>(res, call);
+  }
+
+  async chatStream(req: ChatRequest, model: string, call: CallContext): Promise<ChunkStream<ChatChunk>> {
+    // Always ask for usage so that spend is accounted even when the client did not ask; the pipeline
+    // drops the usage-only chunk again when the client did not request it.
+    const extra = this.kind.streamUsageOption === false ? undefined : { stream_options: { ...(req.stream_options ?? {}), include_usage: true } };
+    const res = await this.post('/chat/completions', this.body(req, model, extra), call);
+    return this.events<ChatChunk>(res, call);
+  }
+
+  async completions(req: CompletionRequest, model: string, call: CallContext): Promise<CompletionResponse> {
+    const res = await this.post('/completions', this.body(req, model), call);
+    return this.json<CompletionResponse>(res, call);
+  }
+
+  async completionsStream(req: CompletionRequest, model: string, call: CallContext): Promise<ChunkStream<CompletionChunk>> {
+    const extra = this.kind.streamUsageOption === false ? undefined : { stream_options: { ...(req.stream_options ?? {}), include_usage: true } };
+    const res = await this.post('/completions', this.body(req, model, extra), call);
+    return this.events<CompletionChunk>(res, call);
+  }
+
+  async embeddings(req: EmbeddingsRequest, model: string, call: CallContext): Promise<EmbeddingsResponse> {
+    const res = await this.post('/embeddings', this.body(req, model), call);
+    return this.json<EmbeddingsResponse>(res, call);
+  }
+
+  async listModels(call: CallContext): Promise<string[]> {
+    const res = await this.transport.request('GET', '/models', this.headers(call), undefined, call);
+    if (res.status >= 300) throw await upstreamError(this.name, res);
+    const list = await this.json<{ data?: Array<{ id?: unknown }> }>(res, call);
+    return (list.data ?? []).map((m) => m.id).filter((id): id is string => typeof id === 'string');
+  }
+
+  /**
+   * Parses the SSE body into batches of chunk objects. An `error` payload or a body that ends before
+   * the stream finished is thrown, so the pipeline can end the client's stream with an explicit error.
+   */
+  private async *events<T extends { choices?: Array<{ finish_reason?: unknown }> }>(res: UpstreamResponse, call: CallContext): AsyncGenerator<T[]> {
+    let finished = false;
+    let first = true;
+    try {
+      for await (const batch of sseBatches(res.body)) {
+        if (first) { call.upstreamEnd = performance.now(); first = false; }
+        const out: T[] = [];
+        for (const ev of batch) {
+          if (ev.data === '[DONE]') { finished = true; continue; }
+          let obj: T & { error?: { message?: string; type?: string; code?: string } };
+          try {
+            obj = JSON.parse(ev.data);
+          } catch {
+            throw new GatewayError({ status: 502, type: 'upstream_error', code: 'upstream_invalid_stream', message: `${this.name}: upstream sent an invalid stream event`, provider: this.name });
+          }
+          if (obj.error || ev.event === 'error') {
+            const e = obj.error ?? {};
+            throw new GatewayError({ status: 502, type: e.type ?? 'upstream_error', code: e.code ?? 'upstream_stream_error', message: `${this.name}: ${e.message ?? 'upstream stream error'}`, provider: this.name, upstreamBody: obj });
+          }
+          if (obj.choices?.some((c) => c.finish_reason)) finished = true;
+          out.push(obj);
+        }
+        if (out.length) yield out;
+      }
+    } catch (err) {
+      throw this.transport.mapTransportError(err, call);
+    }
+    if (!finished) {
+      throw new GatewayError({ status: 502, type: 'upstream_error', code: 'upstream_stream_truncated', message: `${this.name}: upstream stream ended before it finished`, provider: this.name });
+    }
+  }
+
+  close(): Promise<void> {
+    return this.transport.close();
+  }
+}

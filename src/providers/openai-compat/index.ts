@@ -1,0 +1,1 @@
+export { OpenAICompatProvider } from './adapter.js';

@@ -1,0 +1,74 @@
+/**
+ * HTTP transport to one upstream origin: an undici Pool with keep-alive, bounded connections and
+ * timeouts. Turns transport failures into GatewayErrors that name the provider.
+ */
+import { performance } from 'node:perf_hooks';
+import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
+import { GatewayError } from '../core/errors.js';
+import type { CallContext } from './types.js';
+
+export interface TransportOptions {
+  provider: string;
+  baseUrl: string;
+  connectTimeoutMs: number;
+  timeoutMs: number;
+  maxConnections: number;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Dispatcher.ResponseData['body'];
+}
+
+export class HttpTransport {
+  private readonly pool: Pool;
+  private readonly pathPrefix: string;
+
+  constructor(private readonly opts: TransportOptions) {
+    const url = new URL(opts.baseUrl);
+    this.pathPrefix = url.pathname.replace(/\/+$/, '');
+    this.pool = new Pool(url.origin, {
+      connections: opts.maxConnections,
+      connect: { timeout: opts.connectTimeoutMs },
+      headersTimeout: opts.timeoutMs,
+      bodyTimeout: opts.timeoutMs,
+      keepAliveTimeout: 30_000,
+      pipelining: 1,
+    });
+  }
+
+  async request(method: 'GET' | 'POST', path: string, headers: Record<string, string>, body: string | undefined, call: CallContext): Promise<UpstreamResponse> {
+    call.upstreamStart = performance.now();
+    try {
+      const res = await this.pool.request({ method, path: this.pathPrefix + path, headers, body, signal: call.signal });
+      return { status: res.statusCode, headers: res.headers, body: res.body };
+    } catch (err) {
+      throw this.mapTransportError(err, call);
+    }
+  }
+
+  /** Maps undici/socket errors (also those thrown while reading a body) to client-facing errors. */
+  mapTransportError(err: unknown, call: CallContext): GatewayError {
+    const provider = this.opts.provider;
+    if (err instanceof GatewayError) return err;
+    if (call.signal.aborted) {
+      return new GatewayError({ status: 499, type: 'api_error', code: 'client_closed_request', message: 'client closed the request', provider });
+    }
+    if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) {
+      return new GatewayError({ status: 504, type: 'timeout_error', code: 'upstream_timeout', message: `${provider}: upstream timed out`, provider });
+    }
+    if (err instanceof undiciErrors.ConnectTimeoutError) {
+      return new GatewayError({ status: 504, type: 'timeout_error', code: 'upstream_connect_timeout', message: `${provider}: connecting to the upstream timed out`, provider });
+    }
+    const code = (err as { code?: string }).code ?? 'unknown';
+    return new GatewayError({
+      status: 502, type: 'upstream_error', code: 'upstream_connection_error',
+      message: `${provider}: upstream connection failed (${code})`, provider,
+    });
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}

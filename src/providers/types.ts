@@ -1,0 +1,46 @@
+import type {
+  ChatChunk, ChatRequest, ChatResponse, CompletionRequest, CompletionResponse, EmbeddingsRequest, EmbeddingsResponse,
+} from '../core/types.js';
+import type { ResolvedProvider } from '../config/index.js';
+import type { ProviderKind } from './catalog.js';
+
+/**
+ * Per-call facts shared between the pipeline and a provider. The provider stamps the upstream timing so
+ * the pipeline can report the time spent inside the gateway with the upstream's share taken out.
+ */
+export interface CallContext {
+  signal: AbortSignal;
+  requestId: string;
+  /** Extra headers for the upstream request (trace context, passthrough headers). */
+  headers?: Record<string, string>;
+  /** performance.now() when the upstream request was dispatched. */
+  upstreamStart: number;
+  /** performance.now() when the upstream answer (whole body, or first stream event) was in hand. */
+  upstreamEnd: number;
+}
+
+/** A stream arrives in batches: all events parsed from one upstream read, so they are written at once. */
+export type ChunkStream<T> = AsyncIterable<T[]>;
+
+export interface CompletionChunk {
+  id: string;
+  object: 'text_completion';
+  created: number;
+  model: string;
+  choices: Array<{ index: number; text: string; finish_reason: string | null; logprobs: unknown }>;
+  usage?: ChatResponse['usage'] | null;
+}
+
+export interface Provider {
+  readonly name: string;
+  readonly kind: ProviderKind;
+  readonly config: ResolvedProvider;
+  chat(req: ChatRequest, model: string, call: CallContext): Promise<ChatResponse>;
+  /** Resolves once the upstream accepted the request (status 2xx); rejects with a mapped GatewayError otherwise. */
+  chatStream(req: ChatRequest, model: string, call: CallContext): Promise<ChunkStream<ChatChunk>>;
+  completions(req: CompletionRequest, model: string, call: CallContext): Promise<CompletionResponse>;
+  completionsStream(req: CompletionRequest, model: string, call: CallContext): Promise<ChunkStream<CompletionChunk>>;
+  embeddings(req: EmbeddingsRequest, model: string, call: CallContext): Promise<EmbeddingsResponse>;
+  listModels(call: CallContext): Promise<string[]>;
+  close(): Promise<void>;
+}
