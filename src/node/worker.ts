@@ -90,6 +90,24 @@ port.on('message', (m: ToWorker) => {
   }
 });
 
+/**
+ * A thread that dies with open uWS sockets aborts the whole process (Node asserts on a loop closed with
+ * open handles). So an error that escaped every request handler closes the server first and only then
+ * ends the thread; the main thread restarts it.
+ */
+let dying = false;
+function die(kind: string, err: unknown): void {
+  if (dying) return;
+  dying = true;
+  log.fatal({ kind, error: { message: (err as Error)?.message, stack: (err as Error)?.stack } }, 'worker failing: closing its sockets and exiting');
+  draining = true;
+  plane.close();
+  log.flush();
+  setTimeout(() => process.exit(1), 10);
+}
+process.on('uncaughtException', (err) => die('uncaughtException', err));
+process.on('unhandledRejection', (err) => die('unhandledRejection', err));
+
 plane.listen(config.host, config.port).then(
   () => send({ type: 'listening' }),
   (err: Error) => send({ type: 'listen-failed', error: err.message }),

@@ -1,0 +1,156 @@
+/**
+ * Process model: worker supervision, crash isolation, graceful shutdown, start-up checks, config errors,
+ * SWITCHYARD_* environment variables.
+ */
+import assert from 'node:assert/strict';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { freePort } from '../helpers/ports.js';
+import { freshRequest } from '../helpers/fresh-http.js';
+import { runCli, startNode } from '../helpers/node-process.js';
+
+const chatBody = (text: string, model = 'mock/echo') => JSON.stringify({ model, messages: [{ role: 'user', content: text }] });
+const post = (url: string, body: string) => fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+
+async function metricValue(url: string, name: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return line ? Number(line.split(' ')[1]) : NaN;
+}
+
+test('a worker thread that dies is restarted and the node keeps serving', async () => {
+  const node = await startNode({ workers: 2 });
+  try {
+    const crash = await fetch(`${node.url}/__test/crash-worker`, { method: 'POST' });
+    assert.equal(crash.status, 202);
+    // Keep sending on fresh connections while the worker dies and comes back. Only a connection the
+    // kernel handed to the dying thread in its last moment may fail (a load balancer retries those);
+    // everything sent after that moment must be answered.
+    const crashedAt = Date.now();
+    let ok = 0;
+    let failedEarly = 0;
+    while (Date.now() < crashedAt + 1500) {
+      const sentAt = Date.now();
+      try {
+        const r = await freshRequest(`${node.url}/v1/chat/completions`, { method: 'POST', body: chatBody('during crash') });
+        assert.equal(r.status, 200);
+        ok++;
+      } catch (err) {
+        assert.ok(sentAt - crashedAt < 250, `request sent ${sentAt - crashedAt} ms after the crash failed: ${(err as Error).message}`);
+        failedEarly++;
+      }
+    }
+    assert.ok(ok > 20, `only ${ok} requests`);
+    assert.ok(failedEarly <= 3, `${failedEarly} requests failed around the crash`);
+    // The supervisor restarted it: both workers are back and the restart is counted.
+    let workers = 0;
+    for (let i = 0; i < 40 && workers !== 2; i++) {
+      workers = await metricValue(node.url, 'switchyard_workers');
+      if (workers !== 2) await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(workers, 2);
+    assert.equal(await metricValue(node.url, 'switchyard_worker_restarts_total'), 1);
+    assert.match(node.output(), /worker thread exited; restarting/);
+  } finally {
+    await node.stop();
+  }
+});
+
+test('an exception inside one request is a 500 for that request only', async () => {
+  const node = await startNode({ workers: 1 });
+  try {
+    for (let i = 0; i < 3; i++) {
+      const r = await fetch(`${node.url}/__test/throw`, { method: 'POST' });
+      assert.equal(r.status, 500);
+      const body = (await r.json()) as { error: { type: string; message: string } };
+      assert.equal(body.error.type, 'api_error');
+      assert.ok(!body.error.message.includes('test hook'), 'internal details must not leak');
+    }
+    assert.equal((await post(node.url, chatBody('fine'))).status, 200);
+    assert.equal(await metricValue(node.url, 'switchyard_worker_restarts_total'), 0);
+  } finally {
+    await node.stop();
+  }
+});
+
+test('SIGTERM drains: in-flight requests finish, new connections are refused, exit code 0', async () => {
+  const node = await startNode({ workers: 2, config: { providers: { slow: { type: 'mock', latency_ms: 1200 } } } });
+  const inflight = Promise.all([0, 1, 2].map(() => post(node.url, chatBody('slow one', 'slow/echo')).then(async (r) => ({ status: r.status, body: await r.text() }))));
+  await new Promise((r) => setTimeout(r, 300));
+  node.proc.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 200));
+  await assert.rejects(freshRequest(`${node.url}/health/live`), /ECONNREFUSED/);
+  const results = await inflight;
+  for (const r of results) {
+    assert.equal(r.status, 200);
+    assert.match(r.body, /Switchyard mock reply to: slow one/);
+  }
+  assert.equal(await node.exited, 0);
+  assert.match(node.output(), /shutting down: draining in-flight requests/);
+});
+
+test('refuses to start on the JavaScript fallback of uWS unless allowed', async () => {
+  const port = await freePort();
+  const r = await runCli(['start', '--port', String(port), '--data-dir', mkdtempSync(join(tmpdir(), 'sy-'))], { UWS_USE_FALLBACK: '1' });
+  assert.equal(r.code, 1);
+  assert.match(r.out, /native binary did not load/);
+  assert.match(r.out, /--allow-js-fallback/);
+});
+
+test('an invalid config file stops the node with every problem named by path', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sy-'));
+  const file = join(dir, 'bad.yaml');
+  writeFileSync(file, [
+    'server:', '  port: "eighty"', 'providers:', '  openai:', '    api_key: env.SWITCHYARD_TEST_UNSET_KEY',
+    '  weird:', '    type: nosuchprovider', '    colour: blue', 'models:', '  fast: not-a-target',
+  ].join('\n'));
+  const r = await runCli(['start', '--config', file]);
+  assert.equal(r.code, 2);
+  assert.match(r.out, /server\.port: Expected number/);
+  assert.match(r.out, /providers\.weird\.type/);
+  assert.match(r.out, /providers\.weird: unknown field\(s\) colour/);
+  assert.match(r.out, /models\.fast: expected "provider\/model"/);
+  // Secret references are checked once the schema passes.
+  writeFileSync(file, 'providers:\n  openai:\n    api_key: env.SWITCHYARD_TEST_UNSET_KEY\n');
+  const r2 = await runCli(['start', '--config', file]);
+  assert.equal(r2.code, 2);
+  assert.match(r2.out, /providers\.openai\.api_key: environment variable SWITCHYARD_TEST_UNSET_KEY is not set/);
+  writeFileSync(file, '{ not: yaml: at all');
+  assert.equal((await runCli(['start', '--config', file])).code, 2);
+});
+
+test('every start flag can be given as a SWITCHYARD_* environment variable; provider keys auto-configure', async () => {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'sy-'));
+  const cfg = join(dir, 'c.json');
+  writeFileSync(cfg, JSON.stringify({ models: { quick: 'mock/echo' } }));
+  const { spawn } = await import('node:child_process');
+  const { CLI } = await import('../helpers/node-process.js');
+  const proc = spawn(process.execPath, [CLI, 'start'], {
+    env: {
+      PATH: process.env.PATH ?? '', SWITCHYARD_PORT: String(port), SWITCHYARD_HOST: '127.0.0.1', SWITCHYARD_WORKERS: '1',
+      SWITCHYARD_DATA_DIR: join(dir, 'data'), SWITCHYARD_LOG_LEVEL: 'debug', SWITCHYARD_CONFIG: cfg, GROQ_API_KEY: 'gsk-test-not-real',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout.on('data', (d) => { out += d; });
+  try {
+    let up = false;
+    for (let i = 0; i < 100 && !up; i++) {
+      up = await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok, () => false);
+      if (!up) await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok(up, out);
+    const r = await post(`http://127.0.0.1:${port}`, chatBody('env', 'quick'));
+    assert.equal(r.status, 200);
+    assert.match(out, /"workers":1/);
+    assert.match(out, /"providers":\["mock","groq"\]|"providers":\["groq","mock"\]/);
+    assert.ok(!out.includes('gsk-test-not-real'), 'provider key must not be logged');
+  } finally {
+    proc.kill('SIGTERM');
+    await new Promise((r) => proc.once('exit', r));
+  }
+});
