@@ -13,6 +13,10 @@ export class NodeMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'switchyard_' });
+    // prom-client names these gauges *_total, which Prometheus reserves for counters (promtool rejects it).
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+      this.registry.removeSingleMetric(`switchyard_${name}`);
+    }
   }
 
   async exposition(workerMetrics: metric[][]): Promise<string> {

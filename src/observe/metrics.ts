@@ -7,7 +7,8 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { HttpContext } from '../http/index.js';
 
 const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
-const OVERHEAD_US_BUCKETS = [10, 25, 50, 100, 150, 250, 500, 1000, 2500, 5000, 10000, 25000];
+// Overhead is tiny: buckets from 10 µs to 25 ms (in seconds, the Prometheus base unit).
+const OVERHEAD_BUCKETS = [10e-6, 25e-6, 50e-6, 100e-6, 150e-6, 250e-6, 500e-6, 1e-3, 2.5e-3, 5e-3, 10e-3, 25e-3];
 
 /** Keeps at most `max` distinct values of a label; the rest become "other". */
 export class LabelLimiter {
@@ -36,8 +37,8 @@ export class WorkerMetrics {
     labelNames: ['provider', 'model'], buckets: SECONDS_BUCKETS, registers: [this.registry],
   });
   readonly overhead = new Histogram({
-    name: 'switchyard_gateway_overhead_microseconds', help: 'Time spent inside the gateway per request, upstream time excluded.',
-    labelNames: ['route'], buckets: OVERHEAD_US_BUCKETS, registers: [this.registry],
+    name: 'switchyard_gateway_overhead_seconds', help: 'Time spent inside the gateway per request, upstream time excluded (microsecond-resolution buckets).',
+    labelNames: ['route'], buckets: OVERHEAD_BUCKETS, registers: [this.registry],
   });
   readonly ttft = new Histogram({
     name: 'switchyard_time_to_first_token_seconds', help: 'Time from request arrival to the first streamed event sent to the client.',
@@ -70,7 +71,7 @@ export class WorkerMetrics {
     const model = this.models.value(ctx.model);
     this.requests.inc({ route: ctx.route, provider, model, status: String(ctx.status) });
     if (ctx.route === 'not_found') return;
-    this.overhead.observe({ route: ctx.route }, ctx.reportedOverheadUs ?? ctx.overheadUs());
+    this.overhead.observe({ route: ctx.route }, (ctx.reportedOverheadUs ?? ctx.overheadUs()) / 1e6);
     if (!provider) return;
     if (ctx.upstreamMs > 0) this.upstreamLatency.observe({ provider, model }, ctx.upstreamMs / 1000);
     if (ctx.ttftMs !== undefined) this.ttft.observe({ provider, model }, ctx.ttftMs / 1000);
