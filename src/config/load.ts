@@ -25,6 +25,8 @@ export class ConfigError extends Error {
   }
 }
 
+const OPTION_FIELDS = ['project', 'location', 'credentials', 'region', 'secret_access_key', 'session_token', 'api_version'] as const;
+
 const ENV_REF = /^env\.([A-Za-z_][A-Za-z0-9_]*)$/;
 
 function formatIssue(issue: ZodIssue): string {
@@ -81,7 +83,9 @@ function resolveProvider(name: string, p: NonNullable<ConfigFile['providers']>[s
     return undefined;
   }
   const baseUrl = p.base_url ?? kind.baseUrl;
-  if (!baseUrl && kind.adapter !== 'mock') {
+  // These adapters derive their URL from other settings (region, location) when no base_url is given.
+  const derivesUrl = kind.adapter === 'mock' || kind.adapter === 'bedrock' || kind.adapter === 'vertex';
+  if (!baseUrl && !derivesUrl) {
     problems.push(`providers.${name}.base_url: required for type "${kind.kind}"`);
     return undefined;
   }
@@ -92,7 +96,7 @@ function resolveProvider(name: string, p: NonNullable<ConfigFile['providers']>[s
     name,
     kind: kind.kind,
     adapter: kind.adapter,
-    baseUrl: (baseUrl ?? 'mock://').replace(/\/+$/, ''),
+    baseUrl: (baseUrl ?? '').replace(/\/+$/, ''),
     apiKey: p.api_key,
     headers: p.headers ?? {},
     models: p.models,
@@ -100,6 +104,8 @@ function resolveProvider(name: string, p: NonNullable<ConfigFile['providers']>[s
     connectTimeoutMs: p.connect_timeout_ms ?? 10_000,
     maxConnections: p.max_connections ?? 256,
     latencyMs: p.latency_ms ?? 0,
+    options: Object.fromEntries(OPTION_FIELDS.filter((f) => p[f] !== undefined).map((f) => [f, String(p[f])])),
+    deployments: p.deployments,
   };
 }
 
@@ -111,7 +117,11 @@ function autoProviders(configured: Set<string>, env: NodeJS.ProcessEnv): Record<
     if (kind.kind === 'mock') { out.mock = { type: 'mock' }; continue; }
     const key = kind.apiKeyEnv ? env[kind.apiKeyEnv] : undefined;
     const url = kind.baseUrlEnv ? env[kind.baseUrlEnv] : undefined;
-    if (key || url) out[kind.kind] = { type: kind.kind, ...(key ? { api_key: key } : {}), ...(url ? { base_url: url } : {}) };
+    if (!(key || url)) continue;
+    const options: Record<string, string> = {};
+    for (const [opt, envName] of Object.entries(kind.optionEnv ?? {})) if (env[envName]) options[opt] = env[envName]!;
+    if (kind.kind === 'vertex' && key) { options.credentials = key; }
+    out[kind.kind] = { type: kind.kind, ...(key && kind.kind !== 'vertex' ? { api_key: key } : {}), ...(url ? { base_url: url } : {}), ...options };
   }
   return out;
 }

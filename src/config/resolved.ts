@@ -1,3 +1,5 @@
+import type { AdapterName } from '../providers/catalog.js';
+
 /**
  * The config after defaults, CLI flags, env vars and secret references were applied. This is what the
  * main thread hands to the workers (structured-clone friendly: plain data only).
@@ -5,7 +7,7 @@
 export interface ResolvedProvider {
   name: string;
   kind: string;
-  adapter: 'openai' | 'mock';
+  adapter: AdapterName;
   baseUrl: string;
   apiKey?: string;
   headers: Record<string, string>;
@@ -14,6 +16,10 @@ export interface ResolvedProvider {
   connectTimeoutMs: number;
   maxConnections: number;
   latencyMs: number;
+  /** Provider-specific settings (project, location, credentials, region, secret_access_key, session_token, api_version). */
+  options: Record<string, string>;
+  /** azure: model name -> deployment name. */
+  deployments?: Record<string, string>;
 }
 
 export interface ResolvedConfig {

@@ -25,6 +25,18 @@ export const providerSchema = z.object({
   max_connections: z.number().int().positive().optional(),
   /** mock provider only: simulated upstream latency. */
   latency_ms: z.number().nonnegative().optional(),
+  // Provider-specific settings (see the provider's section in the README).
+  /** vertex: GCP project and location; credentials = service-account JSON file path or the JSON itself. */
+  project: z.string().min(1).optional(),
+  location: z.string().min(1).optional(),
+  credentials: secret.optional(),
+  /** bedrock: AWS region and credentials (api_key = access key id). */
+  region: z.string().min(1).optional(),
+  secret_access_key: secret.optional(),
+  session_token: secret.optional(),
+  /** azure: API version and model -> deployment name map. */
+  api_version: z.string().min(1).optional(),
+  deployments: z.record(z.string().min(1)).optional(),
 }).strict();
 
 export const configSchema = z.object({

@@ -14,12 +14,17 @@ import type { Usage } from './types.js';
 export interface GatewayState {
   providers: Map<string, Provider>;
   aliases: Record<string, string>;
+  /** Global default for drop_params (a request may set its own). */
+  dropParams?: boolean;
 }
 
 type Streamable = { usage?: Usage | null; choices: unknown[] };
 
-export function newCall(st: RequestState, headers?: Record<string, string>): CallContext {
-  return { signal: st.signal, requestId: st.requestId, headers, upstreamStart: 0, upstreamEnd: 0 };
+export function newCall(st: RequestState, headers?: Record<string, string>, dropParams = false): CallContext {
+  const dropped: string[] = [];
+  // The list is shared with the request state so the response headers can report what was dropped.
+  st.droppedParams = dropped;
+  return { signal: st.signal, requestId: st.requestId, headers, dropParams, dropped, upstreamStart: 0, upstreamEnd: 0 };
 }
 
 export function target(gw: GatewayState, st: RequestState, model: string): Target {

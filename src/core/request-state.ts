@@ -19,6 +19,8 @@ export class RequestState {
   stream = false;
   status = 0;
   error?: GatewayError;
+  /** Request parameters the provider dropped because it does not support them (drop_params). */
+  droppedParams?: string[];
   /** The overhead reported in x-switchyard-overhead-us when the response headers were written. */
   reportedOverheadUs?: number;
 

@@ -3,7 +3,7 @@
  * immutable snapshot of the config. It never waits on the main thread in the request path.
  */
 import { parentPort, threadId, workerData } from 'node:worker_threads';
-import { openaiRoutes, openaiDialect } from '../api/index.js';
+import { ingressRoutes, openaiDialect } from '../api/index.js';
 import type { GatewayState } from '../core/pipeline.js';
 import { DataPlane, type HttpContext } from '../http/index.js';
 import { createLogger, WorkerMetrics } from '../observe/index.js';
@@ -17,7 +17,7 @@ const send = (m: FromWorker) => port.postMessage(m);
 const log = createLogger(config.logLevel, { worker: index, thread: threadId });
 const metrics = new WorkerMetrics();
 const providers = createProviders(config.providers);
-const gw: GatewayState = { providers, aliases: config.aliases };
+const gw: GatewayState = { providers, aliases: config.aliases, dropParams: config.dropParams };
 
 let draining = false;
 let inFlight = 0;
@@ -51,7 +51,7 @@ function onFinish(ctx: HttpContext): void {
 
 const plane = new DataPlane(
   [
-    ...openaiRoutes(gw),
+    ...ingressRoutes(gw),
     ...systemRoutes({ isReady: () => !draining, scrape, testHooks: config.testHooks }),
   ],
   {

@@ -2,14 +2,26 @@
  * Builds provider instances from the resolved config. One line per adapter family.
  */
 import type { ResolvedProvider } from '../config/index.js';
-import { providerKind } from './catalog.js';
+import { AnthropicProvider } from './anthropic/index.js';
+import { AzureProvider } from './azure/index.js';
+import { BedrockProvider } from './bedrock/index.js';
+import { providerKind, type AdapterName, type ProviderKind } from './catalog.js';
+import { CohereProvider } from './cohere/index.js';
+import { GeminiProvider } from './gemini/index.js';
 import { MockProvider } from './mock/index.js';
 import { OpenAICompatProvider } from './openai-compat/index.js';
 import type { Provider } from './types.js';
+import { VertexProvider } from './vertex/index.js';
 
-const ADAPTERS: Record<string, new (cfg: ResolvedProvider, kind: NonNullable<ReturnType<typeof providerKind>>) => Provider> = {
+const ADAPTERS: Record<AdapterName, new (cfg: ResolvedProvider, kind: ProviderKind) => Provider> = {
   openai: OpenAICompatProvider,
   mock: MockProvider,
+  anthropic: AnthropicProvider,
+  gemini: GeminiProvider,
+  vertex: VertexProvider,
+  bedrock: BedrockProvider,
+  azure: AzureProvider,
+  cohere: CohereProvider,
 };
 
 export function createProvider(cfg: ResolvedProvider): Provider {

@@ -13,6 +13,10 @@ export interface CallContext {
   requestId: string;
   /** Extra headers for the upstream request (trace context, passthrough headers). */
   headers?: Record<string, string>;
+  /** Drop parameters the upstream does not support instead of rejecting the request (`drop_params`). */
+  dropParams?: boolean;
+  /** Parameters the provider dropped; reported in x-switchyard-dropped-params. */
+  dropped?: string[];
   /** performance.now() when the upstream request was dispatched. */
   upstreamStart: number;
   /** performance.now() when the upstream answer (whole body, or first stream event) was in hand. */

@@ -10,10 +10,12 @@ import { parseJsonObject } from './check.js';
 import { openaiSink } from './sink.js';
 import { validateChat, validateCompletion, validateEmbeddings } from './validate.js';
 
+const dropParams = (gw: GatewayState, req: { drop_params?: unknown }) => (typeof req.drop_params === 'boolean' ? req.drop_params : gw.dropParams === true);
+
 export async function chatCompletions(gw: GatewayState, ctx: HttpContext, body: Buffer | undefined, upstreamHeaders?: Record<string, string>): Promise<void> {
   const req = validateChat(parseJsonObject(body));
   const t = target(gw, ctx, req.model);
-  const call = newCall(ctx, upstreamHeaders);
+  const call = newCall(ctx, upstreamHeaders, dropParams(gw, req));
   if (req.stream) {
     await streamed(ctx, openaiSink<never, ChatChunk>(ctx), call, () => t.provider.chatStream(req, t.model, call), req.stream_options?.include_usage === true);
   } else {
@@ -24,7 +26,7 @@ export async function chatCompletions(gw: GatewayState, ctx: HttpContext, body: 
 export async function completions(gw: GatewayState, ctx: HttpContext, body: Buffer | undefined, upstreamHeaders?: Record<string, string>): Promise<void> {
   const req = validateCompletion(parseJsonObject(body));
   const t = target(gw, ctx, req.model);
-  const call = newCall(ctx, upstreamHeaders);
+  const call = newCall(ctx, upstreamHeaders, dropParams(gw, req));
   if (req.stream) {
     await streamed(ctx, openaiSink<never, CompletionChunk>(ctx), call, () => t.provider.completionsStream(req, t.model, call), req.stream_options?.include_usage === true);
   } else {
@@ -35,6 +37,6 @@ export async function completions(gw: GatewayState, ctx: HttpContext, body: Buff
 export async function embeddings(gw: GatewayState, ctx: HttpContext, body: Buffer | undefined, upstreamHeaders?: Record<string, string>): Promise<void> {
   const req = validateEmbeddings(parseJsonObject(body));
   const t = target(gw, ctx, req.model);
-  const call = newCall(ctx, upstreamHeaders);
+  const call = newCall(ctx, upstreamHeaders, dropParams(gw, req));
   await unary(ctx, openaiSink<EmbeddingsResponse, never>(ctx), call, () => t.provider.embeddings(req, t.model, call));
 }
