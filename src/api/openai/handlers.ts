@@ -10,7 +10,7 @@ import { parseJsonObject } from './check.js';
 import { openaiSink } from './sink.js';
 import { validateChat, validateCompletion, validateEmbeddings } from './validate.js';
 
-const dropParams = (gw: GatewayState, req: { drop_params?: unknown }) => (typeof req.drop_params === 'boolean' ? req.drop_params : gw.dropParams === true);
+const dropParams = (gw: GatewayState, req: Record<string, unknown>) => (typeof req.drop_params === 'boolean' ? req.drop_params : gw.dropParams === true);
 
 export async function chatCompletions(gw: GatewayState, ctx: HttpContext, body: Buffer | undefined, upstreamHeaders?: Record<string, string>): Promise<void> {
   const req = validateChat(parseJsonObject(body));
