@@ -15,8 +15,15 @@ import { sendError } from './respond.js';
 export interface RequestHeaders {
   authorization: string;
   xApiKey: string;
+  /** Gemini SDKs send their key here. */
+  xGoogApiKey: string;
+  /** Azure OpenAI SDKs send their key here. */
+  apiKey: string;
   contentLength: string;
   traceparent: string;
+  /** Anthropic clients: passed through to Anthropic upstreams. */
+  anthropicVersion: string;
+  anthropicBeta: string;
 }
 
 export interface Route {
@@ -62,8 +69,12 @@ export class DataPlane {
     const headers: RequestHeaders = {
       authorization: req.getHeader('authorization'),
       xApiKey: req.getHeader('x-api-key'),
+      xGoogApiKey: req.getHeader('x-goog-api-key'),
+      apiKey: req.getHeader('api-key'),
       contentLength: req.getHeader('content-length'),
       traceparent: req.getHeader('traceparent'),
+      anthropicVersion: req.getHeader('anthropic-version'),
+      anthropicBeta: req.getHeader('anthropic-beta'),
     };
     const params: string[] = [];
     for (let i = 0; ; i++) {
