@@ -5,7 +5,8 @@ import { parse as parseYaml } from 'yaml';
 import type { ZodIssue } from 'zod';
 import { PROVIDER_KINDS, providerKind } from '../providers/catalog.js';
 import { configSchema, type ConfigFile } from './schema.js';
-import type { ResolvedConfig, ResolvedProvider } from './resolved.js';
+import type { AliasConfig, ResolvedConfig, ResolvedProvider, RoutingConfig } from './resolved.js';
+import type { RoutingConfigFile } from './schema.js';
 
 /** Options that come from the CLI / SWITCHYARD_* env vars and override the file. */
 export interface ConfigOverrides {
@@ -89,7 +90,8 @@ function resolveProvider(name: string, p: NonNullable<ConfigFile['providers']>[s
     problems.push(`providers.${name}.base_url: required for type "${kind.kind}"`);
     return undefined;
   }
-  if (kind.requiresKey && !p.api_key) {
+  if (p.api_key && p.keys) problems.push(`providers.${name}: give either api_key or keys, not both`);
+  if (kind.requiresKey && !p.api_key && !p.keys) {
     problems.push(`providers.${name}.api_key: required for type "${kind.kind}" (use env.${kind.apiKeyEnv ?? 'VAR'} to read it from the environment)`);
   }
   return {
@@ -101,6 +103,11 @@ function resolveProvider(name: string, p: NonNullable<ConfigFile['providers']>[s
     headers: p.headers ?? {},
     models: p.models,
     timeoutMs: p.timeout_ms ?? 600_000,
+    firstByteTimeoutMs: p.first_byte_timeout_ms,
+    streamIdleTimeoutMs: p.stream_idle_timeout_ms,
+    keys: p.keys
+      ? p.keys.map((k, i) => ({ id: k.name ?? `key${i}`, apiKey: k.key, weight: k.weight ?? 1, models: k.models }))
+      : p.api_key ? [{ id: 'key0', apiKey: p.api_key, weight: 1 }] : [],
     connectTimeoutMs: p.connect_timeout_ms ?? 10_000,
     maxConnections: p.max_connections ?? 256,
     latencyMs: p.latency_ms ?? 0,
@@ -141,10 +148,20 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     const r = resolveProvider(name, p, problems);
     if (r) providers[name] = r;
   }
-  const aliases = file.models ?? {};
-  for (const [alias, target] of Object.entries(aliases)) {
-    const provider = target.slice(0, target.indexOf('/'));
-    if (!providers[provider]) problems.push(`models.${alias}: provider "${provider}" is not configured`);
+  const aliases: Record<string, AliasConfig> = {};
+  for (const [alias, v] of Object.entries(file.models ?? {})) {
+    const a: AliasConfig = typeof v === 'string'
+      ? { deployments: [{ target: v, weight: 1, tags: [] }], fallbacks: [], contextWindowFallbacks: [], contentPolicyFallbacks: [] }
+      : {
+        deployments: v.deployments.map((d) => ({ target: d.target, weight: d.weight ?? 1, tags: d.tags ?? [] })),
+        fallbacks: v.fallbacks ?? [], contextWindowFallbacks: v.context_window_fallbacks ?? [], contentPolicyFallbacks: v.content_policy_fallbacks ?? [],
+      };
+    a.deployments.forEach((d, i) => {
+      const provider = d.target.slice(0, d.target.indexOf('/'));
+      const path = typeof v === 'string' ? `models.${alias}` : `models.${alias}.deployments.${i}.target`;
+      if (!providers[provider]) problems.push(`${path}: provider "${provider}" is not configured`);
+    });
+    aliases[alias] = a;
   }
   if (problems.length) throw new ConfigError(problems, source);
 
@@ -160,7 +177,33 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     dataDir: overrides.dataDir ?? file.data_dir ?? './data',
     providers,
     aliases,
+    routing: resolveRouting(file.routing ?? {}),
     dropParams: file.drop_params ?? false,
     testHooks: env.SWITCHYARD_TEST_HOOKS === '1',
+  };
+}
+
+function resolveRouting(r: RoutingConfigFile): RoutingConfig {
+  const b = r.breaker ?? {};
+  return {
+    retries: r.retries ?? 2,
+    backoffBaseMs: r.backoff_base_ms ?? 100,
+    backoffMaxMs: r.backoff_max_ms ?? 2_000,
+    maxRetryAfterMs: r.max_retry_after_ms ?? 5_000,
+    keyCooldownMs: r.key_cooldown_ms ?? 60_000,
+    timeoutMs: r.timeout_ms,
+    firstByteTimeoutMs: r.first_byte_timeout_ms,
+    streamIdleTimeoutMs: r.stream_idle_timeout_ms,
+    maxConcurrency: r.max_concurrency ?? 1024,
+    queueSize: r.queue_size ?? 2048,
+    queueTimeoutMs: r.queue_timeout_ms ?? 30_000,
+    breaker: {
+      errorRateThreshold: b.error_rate_threshold, minCalls: b.min_calls, consecutiveFailures: b.consecutive_failures,
+      cooldownMs: b.cooldown_ms, cooldownMultiplier: b.cooldown_multiplier, maxCooldownMs: b.max_cooldown_ms,
+      halfOpenMaxProbes: b.half_open_max_probes, halfOpenSuccesses: b.half_open_successes,
+    },
+    windowBucketMs: r.window_bucket_ms ?? 1_000,
+    windowBuckets: r.window_buckets ?? 60,
+    explorationFloor: r.exploration_floor,
   };
 }

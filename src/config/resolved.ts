@@ -13,6 +13,10 @@ export interface ResolvedProvider {
   headers: Record<string, string>;
   models?: string[];
   timeoutMs: number;
+  firstByteTimeoutMs?: number;
+  streamIdleTimeoutMs?: number;
+  /** Keys with weights (a single api_key becomes one key). Each key gets its own provider instance. */
+  keys: Array<{ id: string; apiKey: string; weight: number; models?: string[] }>;
   connectTimeoutMs: number;
   maxConnections: number;
   latencyMs: number;
@@ -20,6 +24,34 @@ export interface ResolvedProvider {
   options: Record<string, string>;
   /** azure: model name -> deployment name. */
   deployments?: Record<string, string>;
+}
+
+export interface AliasConfig {
+  deployments: Array<{ target: string; weight: number; tags: string[] }>;
+  fallbacks: string[];
+  contextWindowFallbacks: string[];
+  contentPolicyFallbacks: string[];
+}
+
+export interface RoutingConfig {
+  retries: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  maxRetryAfterMs: number;
+  keyCooldownMs: number;
+  timeoutMs?: number;
+  firstByteTimeoutMs?: number;
+  streamIdleTimeoutMs?: number;
+  maxConcurrency: number;
+  queueSize: number;
+  queueTimeoutMs: number;
+  breaker: {
+    errorRateThreshold?: number; minCalls?: number; consecutiveFailures?: number; cooldownMs?: number;
+    cooldownMultiplier?: number; maxCooldownMs?: number; halfOpenMaxProbes?: number; halfOpenSuccesses?: number;
+  };
+  windowBucketMs: number;
+  windowBuckets: number;
+  explorationFloor?: number;
 }
 
 export interface ResolvedConfig {
@@ -32,7 +64,8 @@ export interface ResolvedConfig {
   logLevel: string;
   dataDir: string;
   providers: Record<string, ResolvedProvider>;
-  aliases: Record<string, string>;
+  aliases: Record<string, AliasConfig>;
+  routing: RoutingConfig;
   dropParams: boolean;
   testHooks: boolean;
 }

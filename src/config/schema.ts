@@ -13,14 +13,34 @@ const byteSize = z.union([
 
 const secret = z.string().min(1);
 
+const target = z.string().regex(/^[^/\s][^\s]*\/\S+$/, 'expected "provider/model"');
+const modelName = z.string().min(1);
+
+const keySchema = z.object({
+  key: secret,
+  /** Share of this provider's traffic the key gets (default 1). */
+  weight: z.number().nonnegative().optional(),
+  /** Models this key may serve (all when absent). */
+  models: z.array(z.string().min(1)).optional(),
+  name: z.string().regex(/^[\w.-]{1,64}$/).optional(),
+}).strict();
+
+const timeouts = {
+  timeout_ms: z.number().int().positive().optional(),
+  first_byte_timeout_ms: z.number().int().positive().optional(),
+  stream_idle_timeout_ms: z.number().int().positive().optional(),
+};
+
 export const providerSchema = z.object({
   type: z.enum(PROVIDER_KIND_NAMES as [string, ...string[]]).optional(),
   base_url: z.string().url().optional(),
   api_key: secret.optional(),
+  /** Several keys with weights and per-key model lists (instead of api_key). */
+  keys: z.array(keySchema).min(1).optional(),
   headers: z.record(z.string()).optional(),
   /** Models advertised by GET /v1/models; when absent the upstream's own list is fetched. */
   models: z.array(z.string().min(1)).optional(),
-  timeout_ms: z.number().int().positive().optional(),
+  ...timeouts,
   connect_timeout_ms: z.number().int().positive().optional(),
   max_connections: z.number().int().positive().optional(),
   /** mock provider only: simulated upstream latency. */
@@ -39,6 +59,52 @@ export const providerSchema = z.object({
   deployments: z.record(z.string().min(1)).optional(),
 }).strict();
 
+const aliasSchema = z.object({
+  deployments: z.array(z.object({
+    target,
+    weight: z.number().nonnegative().optional(),
+    tags: z.array(z.string()).optional(),
+  }).strict()).min(1),
+  /** Tried in order when every deployment failed. */
+  fallbacks: z.array(modelName).optional(),
+  /** Tried instead when the upstream says the prompt does not fit its context window. */
+  context_window_fallbacks: z.array(modelName).optional(),
+  /** Tried instead when the upstream refuses the content. */
+  content_policy_fallbacks: z.array(modelName).optional(),
+}).strict();
+
+const routingSchema = z.object({
+  /** Extra attempts within a deployment group (the alias or one fallback) before moving on. */
+  retries: z.number().int().min(0).max(10).optional(),
+  backoff_base_ms: z.number().int().nonnegative().optional(),
+  backoff_max_ms: z.number().int().nonnegative().optional(),
+  /** Longest Retry-After the gateway waits for itself; longer ones move on to another deployment. */
+  max_retry_after_ms: z.number().int().nonnegative().optional(),
+  key_cooldown_ms: z.number().int().positive().optional(),
+  ...timeouts,
+  /** Concurrent upstream requests per deployment per node, and the bounded queue behind them. */
+  max_concurrency: z.number().int().positive().optional(),
+  queue_size: z.number().int().nonnegative().optional(),
+  queue_timeout_ms: z.number().int().positive().optional(),
+  breaker: z.object({
+    error_rate_threshold: z.number().min(0).max(1).optional(),
+    min_calls: z.number().int().positive().optional(),
+    consecutive_failures: z.number().int().positive().optional(),
+    cooldown_ms: z.number().int().positive().optional(),
+    cooldown_multiplier: z.number().min(1).optional(),
+    max_cooldown_ms: z.number().int().positive().optional(),
+    half_open_max_probes: z.number().int().positive().optional(),
+    half_open_successes: z.number().int().positive().optional(),
+  }).strict().optional(),
+  /** Stats window: bucket length and count. */
+  window_bucket_ms: z.number().int().positive().optional(),
+  window_buckets: z.number().int().positive().optional(),
+  exploration_floor: z.number().min(0).max(1).optional(),
+}).strict();
+
+export type AliasConfigFile = z.infer<typeof aliasSchema>;
+export type RoutingConfigFile = z.infer<typeof routingSchema>;
+
 export const configSchema = z.object({
   server: z.object({
     host: z.string().min(1).optional(),
@@ -53,8 +119,9 @@ export const configSchema = z.object({
   }).strict().optional(),
   data_dir: z.string().min(1).optional(),
   providers: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'provider names are lowercase letters, digits, - and _'), providerSchema).optional(),
-  /** Aliases: a client-facing model name mapped to "provider/model". */
-  models: z.record(z.string().regex(/^[^/\s][^\s]*\/\S+$/, 'expected "provider/model"')).optional(),
+  /** Aliases: a client-facing model name mapped to "provider/model", or to deployments with fallbacks. */
+  models: z.record(z.union([target, aliasSchema])).optional(),
+  routing: routingSchema.optional(),
   drop_params: z.boolean().optional(),
 }).strict();
 

@@ -2,5 +2,5 @@ export * from './types.js';
 export { GatewayError, badRequest, notFound, toGatewayError, type ErrorType, type GatewayErrorInit } from './errors.js';
 export { RequestState } from './request-state.js';
 export type { ResponseSink } from './sink.js';
-export { resolveModel, type Target } from './resolve.js';
-export { unary, streamed, target, newCall, type GatewayState } from './pipeline.js';
+export type { Target } from './resolve.js';
+export { unary, streamed, target, route, newCall, type GatewayState } from './pipeline.js';

@@ -5,15 +5,19 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { CallContext, ChunkStream, Provider } from '../providers/index.js';
+import type { ExecuteOptions, Router, Run } from '../router/index.js';
 import { toGatewayError } from './errors.js';
 import type { RequestState } from './request-state.js';
-import { resolveModel, type Target } from './resolve.js';
+import type { Target } from './resolve.js';
 import type { ResponseSink } from './sink.js';
 import type { Usage } from './types.js';
 
 export interface GatewayState {
+  /** One instance per configured provider (model listing). */
   providers: Map<string, Provider>;
-  aliases: Record<string, string>;
+  /** Alias names (model listing). */
+  aliases: Record<string, unknown>;
+  router: Router;
   /** Global default for drop_params (a request may set its own). */
   dropParams?: boolean;
 }
@@ -27,11 +31,20 @@ export function newCall(st: RequestState, headers?: Record<string, string>, drop
   return { signal: st.signal, requestId: st.requestId, headers, dropParams, dropped, upstreamStart: 0, upstreamEnd: 0 };
 }
 
+/**
+ * Runs `run` through the router: deployment choice, retries, key rotation and fallbacks. This is the
+ * route -> provider step every ingress dialect uses.
+ */
+export function route(gw: GatewayState, st: RequestState, opts: ExecuteOptions, run: Run): Promise<void> {
+  return gw.router.execute(st, opts, run);
+}
+
+/** Resolves a model to its first deployment without routing (validation, token counting). */
 export function target(gw: GatewayState, st: RequestState, model: string): Target {
-  const t = resolveModel(model, gw.providers, gw.aliases);
-  st.provider = t.provider.name;
-  st.model = t.model;
-  return t;
+  const d = gw.router.resolve(model).deployments[0];
+  st.provider = d.providerName;
+  st.model = d.model;
+  return { provider: d.keys[0].provider, model: d.model };
 }
 
 /** Non-streaming call: one upstream answer, one response. */

@@ -19,6 +19,10 @@ export class RequestState {
   stream = false;
   status = 0;
   error?: GatewayError;
+  /** Routing facts reported in x-switchyard-deployment / -retries / -fallback-index. */
+  deployment?: string;
+  retries?: number;
+  fallbackIndex?: number;
   /** Request parameters the provider dropped because it does not support them (drop_params). */
   droppedParams?: string[];
   /** The overhead reported in x-switchyard-overhead-us when the response headers were written. */

@@ -26,6 +26,11 @@ function writeHead(ctx: HttpContext, status: number, contentType: string): void 
   res.writeHeader('x-switchyard-overhead-us', String(overhead));
   if (ctx.provider) res.writeHeader('x-switchyard-provider', ctx.provider);
   if (ctx.model) res.writeHeader('x-switchyard-model', ctx.model);
+  if (ctx.deployment) {
+    res.writeHeader('x-switchyard-deployment', ctx.deployment);
+    res.writeHeader('x-switchyard-retries', String(ctx.retries ?? 0));
+    res.writeHeader('x-switchyard-fallback-index', String(ctx.fallbackIndex ?? 0));
+  }
   if (ctx.droppedParams?.length) res.writeHeader('x-switchyard-dropped-params', ctx.droppedParams.join(','));
   const h = ctx.headers;
   for (let i = 0; i < h.length; i += 2) res.writeHeader(h[i], h[i + 1]);

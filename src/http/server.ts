@@ -24,6 +24,10 @@ export interface RequestHeaders {
   /** Anthropic clients: passed through to Anthropic upstreams. */
   anthropicVersion: string;
   anthropicBeta: string;
+  /** Per-request timeouts (milliseconds): total, time to first byte, stream idle. */
+  timeoutMs: string;
+  firstByteTimeoutMs: string;
+  streamIdleTimeoutMs: string;
 }
 
 export interface Route {
@@ -75,6 +79,9 @@ export class DataPlane {
       traceparent: req.getHeader('traceparent'),
       anthropicVersion: req.getHeader('anthropic-version'),
       anthropicBeta: req.getHeader('anthropic-beta'),
+      timeoutMs: req.getHeader('x-switchyard-timeout-ms'),
+      firstByteTimeoutMs: req.getHeader('x-switchyard-first-byte-timeout-ms'),
+      streamIdleTimeoutMs: req.getHeader('x-switchyard-stream-idle-timeout-ms'),
     };
     const params: string[] = [];
     for (let i = 0; ; i++) {

@@ -7,7 +7,7 @@ import { ingressRoutes, openaiDialect } from '../api/index.js';
 import type { GatewayState } from '../core/pipeline.js';
 import { DataPlane, type HttpContext } from '../http/index.js';
 import { createLogger, WorkerMetrics } from '../observe/index.js';
-import { createProviders } from '../providers/index.js';
+import { createProviderInstances, createRouter } from '../router/index.js';
 import type { FromWorker, ToWorker, WorkerData } from './messages.js';
 import { systemRoutes } from './system-routes.js';
 
@@ -16,8 +16,17 @@ const port = parentPort!;
 const send = (m: FromWorker) => port.postMessage(m);
 const log = createLogger(config.logLevel, { worker: index, thread: threadId });
 const metrics = new WorkerMetrics();
-const providers = createProviders(config.providers);
-const gw: GatewayState = { providers, aliases: config.aliases, dropParams: config.dropParams };
+const instances = createProviderInstances(config);
+const providers = instances.byName;
+const router = createRouter(config, instances, {
+  retry: (d) => metrics.retries.inc({ provider: d.providerName }),
+  fallback: () => metrics.fallbacks.inc(),
+});
+router.state.onTransition = (t) => {
+  metrics.circuitTransitions.inc({ deployment: t.deployment, to: t.to });
+  log.warn({ deployment: t.deployment, from: t.from, to: t.to, reason: t.reason }, 'circuit breaker transition');
+};
+const gw: GatewayState = { providers, aliases: config.aliases, router, dropParams: config.dropParams };
 
 let draining = false;
 let inFlight = 0;
@@ -69,7 +78,7 @@ async function drain(timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   send({ type: 'drained', inFlight });
-  await Promise.allSettled([...providers.values()].map((p) => p.close()));
+  await Promise.allSettled([...instances.keyed.values()].flat().map((k) => k.provider.close()));
   log.flush();
   plane.close();
   process.exit(0);

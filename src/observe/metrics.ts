@@ -56,6 +56,16 @@ export class WorkerMetrics {
     labelNames: ['provider', 'type'], registers: [this.registry],
   });
 
+  readonly retries = new Counter({
+    name: 'switchyard_retries_total', help: 'Upstream attempts that were retries of a failed attempt.', labelNames: ['provider'], registers: [this.registry],
+  });
+  readonly fallbacks = new Counter({
+    name: 'switchyard_fallbacks_total', help: 'Moves to the next model of a fallback chain.', registers: [this.registry],
+  });
+  readonly circuitTransitions = new Counter({
+    name: 'switchyard_circuit_transitions_total', help: 'Circuit breaker transitions, by deployment and new state.', labelNames: ['deployment', 'to'], registers: [this.registry],
+  });
+
   constructor(maxModelLabels = 200) {
     this.models = new LabelLimiter(maxModelLabels);
     this.providers = new LabelLimiter(256);

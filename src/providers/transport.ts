@@ -41,7 +41,10 @@ export class HttpTransport {
   async request(method: 'GET' | 'POST', path: string, headers: Record<string, string>, body: string | undefined, call: CallContext): Promise<UpstreamResponse> {
     call.upstreamStart = performance.now();
     try {
-      const res = await this.pool.request({ method, path: this.pathPrefix + path, headers, body, signal: call.signal });
+      const res = await this.pool.request({
+        method, path: this.pathPrefix + path, headers, body, signal: call.signal,
+        headersTimeout: call.firstByteTimeoutMs, bodyTimeout: call.streamIdleTimeoutMs,
+      });
       return { status: res.statusCode, headers: res.headers, body: res.body };
     } catch (err) {
       throw this.mapTransportError(err, call);
@@ -52,6 +55,9 @@ export class HttpTransport {
   mapTransportError(err: unknown, call: CallContext): GatewayError {
     const provider = this.opts.provider;
     if (err instanceof GatewayError) return err;
+    if (call.signal.aborted && (call.signal.reason as Error | undefined)?.name === 'TimeoutError') {
+      return new GatewayError({ status: 504, type: 'timeout_error', code: 'upstream_timeout', message: `${provider}: request timed out`, provider });
+    }
     if (call.signal.aborted) {
       return new GatewayError({ status: 499, type: 'api_error', code: 'client_closed_request', message: 'client closed the request', provider });
     }

@@ -17,6 +17,9 @@ export interface CallContext {
   dropParams?: boolean;
   /** Parameters the provider dropped; reported in x-switchyard-dropped-params. */
   dropped?: string[];
+  /** Time to the upstream's response headers, and longest silence inside a body/stream (undici timeouts). */
+  firstByteTimeoutMs?: number;
+  streamIdleTimeoutMs?: number;
   /** performance.now() when the upstream request was dispatched. */
   upstreamStart: number;
   /** performance.now() when the upstream answer (whole body, or first stream event) was in hand. */

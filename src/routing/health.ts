@@ -2,7 +2,7 @@
  * Health factor and effective routing weights.
  *
  * For a deployment d with window summary S, among the candidate deployments P of the same
- * alias (d included):
+ * alias (in effectiveWeights: those whose circuit is closed):
  *
  *   success(d) = ((S.count − S.errors + priorCalls) / (S.count + priorCalls)) ^ successExponent
  *       Laplace-style smoothing: priorCalls pseudo-successes, so 1 error out of 2 calls does not

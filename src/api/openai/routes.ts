@@ -9,9 +9,9 @@ export function openaiRoutes(gw: GatewayState): Route[] {
   const routes: Route[] = [];
   for (const prefix of ['/v1', '/openai/v1']) {
     routes.push(
-      { method: 'post', pattern: `${prefix}/chat/completions`, name: 'chat', dialect: openaiDialect, body: true, handle: (ctx, body) => chatCompletions(gw, ctx, body) },
-      { method: 'post', pattern: `${prefix}/completions`, name: 'completions', dialect: openaiDialect, body: true, handle: (ctx, body) => completions(gw, ctx, body) },
-      { method: 'post', pattern: `${prefix}/embeddings`, name: 'embeddings', dialect: openaiDialect, body: true, handle: (ctx, body) => embeddings(gw, ctx, body) },
+      { method: 'post', pattern: `${prefix}/chat/completions`, name: 'chat', dialect: openaiDialect, body: true, handle: (ctx, body, h) => chatCompletions(gw, ctx, body, h) },
+      { method: 'post', pattern: `${prefix}/completions`, name: 'completions', dialect: openaiDialect, body: true, handle: (ctx, body, h) => completions(gw, ctx, body, h) },
+      { method: 'post', pattern: `${prefix}/embeddings`, name: 'embeddings', dialect: openaiDialect, body: true, handle: (ctx, body, h) => embeddings(gw, ctx, body, h) },
       { method: 'get', pattern: `${prefix}/models`, name: 'models', dialect: openaiDialect, body: false, handle: async (ctx) => sendBody(ctx, 200, JSON.stringify(await listModels(gw))) },
       {
         method: 'get', pattern: `${prefix}/models/*`, name: 'models', dialect: openaiDialect, body: false,

@@ -1,4 +1,1 @@
-// Placeholder until the anthropic adapter lands: replace with `export { AnthropicProvider } from './adapter.js';`.
-import { unimplementedProvider } from '../unimplemented.js';
-
-export const AnthropicProvider = unimplementedProvider('anthropic');
+export { AnthropicProvider, ANTHROPIC_VERSION } from './adapter.js';

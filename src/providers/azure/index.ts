@@ -1,4 +1,1 @@
-// Placeholder until the azure adapter lands: replace with `export { AzureProvider } from './adapter.js';`.
-import { unimplementedProvider } from '../unimplemented.js';
-
-export const AzureProvider = unimplementedProvider('azure');
+export { AzureProvider, AZURE_DEFAULT_API_VERSION } from './adapter.js';

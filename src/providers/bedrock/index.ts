@@ -1,4 +1,1 @@
-// Placeholder until the bedrock adapter lands: replace with `export { BedrockProvider } from './adapter.js';`.
-import { unimplementedProvider } from '../unimplemented.js';
-
-export const BedrockProvider = unimplementedProvider('bedrock');
+export { BedrockProvider } from './adapter.js';

@@ -1,0 +1,184 @@
+/**
+ * The attempt loop: try the deployments of the requested model in weighted order, retry what is worth
+ * retrying (backoff with jitter, Retry-After honoured), switch keys on 401/403, then walk the fallback
+ * chain (a separate chain for context-window and content-policy refusals). A stream fails over only until
+ * its first byte reached the client; `run` throws only in that window.
+ */
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { GatewayError, toGatewayError } from '../core/errors.js';
+import type { RequestState } from '../core/request-state.js';
+import type { CallContext, Provider } from '../providers/index.js';
+import { backoffMs, classifyFailure, type FailureInfo } from '../routing/index.js';
+import type { DeploymentCatalog, Deployment, Group } from './deployments.js';
+import type { Release } from './limiter.js';
+import type { RouterState } from './state.js';
+
+export interface Timeouts { totalMs?: number; firstByteMs?: number; streamIdleMs?: number }
+
+export interface ExecuteOptions {
+  model: string;
+  /** Per-request fallbacks (override the alias chain). */
+  fallbacks?: string[];
+  timeouts?: Timeouts;
+  headers?: Record<string, string>;
+  dropParams?: boolean;
+}
+
+export type Run = (provider: Provider, model: string, call: CallContext) => Promise<void>;
+
+export interface RouterEvents {
+  retry?(d: Deployment): void;
+  fallback?(from: string, to: string): void;
+}
+
+const KIND_BY_CODE: Record<string, FailureInfo['kind']> = {
+  upstream_timeout: 'timeout', upstream_connect_timeout: 'timeout', upstream_connection_error: 'connect',
+  upstream_stream_truncated: 'reset', upstream_invalid_stream: 'reset', client_closed_request: 'aborted',
+};
+
+/** Whether an error says something about the deployment's health (client errors do not). */
+function healthFailure(e: GatewayError): boolean {
+  return e.status >= 500 || e.status === 429 || e.status === 408 || e.code === 'upstream_timeout' || e.code === 'upstream_connect_timeout';
+}
+
+export class Router {
+  constructor(readonly catalog: DeploymentCatalog, readonly state: RouterState, private readonly events: RouterEvents = {}) {}
+
+  resolve(model: string): Group {
+    return this.catalog.resolve(model);
+  }
+
+  async execute(st: RequestState, opts: ExecuteOptions, run: Run): Promise<void> {
+    const cfg = this.state.cfg;
+    const primary = this.catalog.resolve(opts.model);
+    // Resolve every fallback up front: an unknown name is the client's (or config's) error, before any upstream call.
+    let chain = (opts.fallbacks ?? primary.alias?.fallbacks ?? []).map((m) => this.catalog.resolve(m));
+    const special = {
+      context_window: (primary.alias?.contextWindowFallbacks ?? []).map((m) => this.catalog.resolve(m)),
+      content_policy: (primary.alias?.contentPolicyFallbacks ?? []).map((m) => this.catalog.resolve(m)),
+    };
+    let lastErr: GatewayError | undefined;
+    let attempts = 0;
+    let groups: Group[] = [primary, ...chain];
+    for (let gi = 0; gi < groups.length; gi++) {
+      const group = groups[gi];
+      if (gi > 0) this.events.fallback?.(groups[gi - 1].name, group.name);
+      const order = this.state.order(group.deployments, Date.now());
+      if (order.length === 0) {
+        lastErr = new GatewayError({ status: 503, type: 'overloaded_error', code: 'circuit_open', message: `Every deployment of \`${group.name}\` is unavailable (circuit open).`, retryAfter: 1 });
+        continue;
+      }
+      let prev: Deployment | undefined;
+      let retryAfterMs = 0;
+      for (let a = 0, tries = 0; tries <= cfg.retries && a < order.length + cfg.retries; a++) {
+        const d = order[a % order.length];
+        const now = Date.now();
+        const admit = this.state.admit(d, now);
+        if (!admit.allowed) {
+          lastErr ??= new GatewayError({ status: 503, type: 'overloaded_error', code: 'circuit_open', message: `Deployment ${d.id} is unavailable (circuit open).`, retryAfter: 1 });
+          if (a >= order.length - 1 && tries === 0) break;
+          continue;
+        }
+        const key = this.state.pickKey(d, now);
+        if (!key) {
+          lastErr = new GatewayError({ status: 503, type: 'overloaded_error', code: 'keys_cooling_down', message: `Every key of ${d.providerName} is cooling down after authentication failures.`, retryAfter: Math.ceil(cfg.keyCooldownMs / 1000), provider: d.providerName });
+          this.state.record(d, now, 'neutral', admit.probe, 0);
+          continue;
+        }
+        if (tries > 0) {
+          // Backoff only when trying the same deployment again; another deployment is tried at once.
+          const wait = d === prev ? Math.max(backoffMs(tries - 1, { baseMs: cfg.backoffBaseMs, maxMs: cfg.backoffMaxMs }, Math.random), retryAfterMs) : 0;
+          if (wait > 0) {
+            try { await sleep(wait, undefined, { signal: st.signal }); } catch { throw lastErr ?? abortError(); }
+          }
+          this.events.retry?.(d);
+        }
+        tries++;
+        let release: Release;
+        try {
+          const r = this.state.limiter(d).acquire(st.signal);
+          release = r instanceof Promise ? await r : r;
+        } catch (err) {
+          lastErr = toGatewayError(err);
+          this.state.record(d, Date.now(), 'neutral', admit.probe, 0);
+          if (st.signal.aborted) throw lastErr;
+          continue;
+        }
+        st.provider = d.providerName;
+        st.model = d.model;
+        st.deployment = d.keys.length > 1 ? `${d.id}#${key.id}` : d.id;
+        st.retries = attempts;
+        st.fallbackIndex = gi;
+        attempts++;
+        prev = d;
+        const call = this.call(st, opts, key.provider);
+        try {
+          await run(key.provider, d.model, call);
+          const end = call.upstreamEnd || performance.now();
+          const failedLate = st.error !== undefined && healthFailure(st.error);
+          this.state.record(d, Date.now(), failedLate ? 'failure' : 'success', admit.probe, end - call.upstreamStart, st.stream ? end - call.upstreamStart : undefined);
+          return;
+        } catch (err) {
+          const e = toGatewayError(err);
+          lastErr = e;
+          const latency = (call.upstreamEnd || performance.now()) - (call.upstreamStart || performance.now());
+          if (st.signal.aborted || e.code === 'client_closed_request') {
+            this.state.record(d, Date.now(), 'neutral', admit.probe, latency);
+            throw e;
+          }
+          const cls = classifyFailure({ status: e.provider || e.status >= 500 ? e.status : undefined, errorCode: e.code ?? e.type, kind: KIND_BY_CODE[e.code ?? ''], body: e.upstreamBody });
+          // Errors made by the gateway itself before any upstream call (validation, unsupported params) are final.
+          if (!e.provider && cls !== 'retry') throw e;
+          this.state.record(d, Date.now(), healthFailure(e) ? 'failure' : 'neutral', admit.probe, latency);
+          if (cls === 'fatal') throw e;
+          if (cls === 'rotate_key') {
+            this.state.coolDownKey(d, key, Date.now());
+            tries--; // switching keys is not a retry of the upstream
+            a--; // same deployment, next key
+            if (!this.state.pickKey(d, Date.now())) a++;
+            continue;
+          }
+          if (cls === 'context_window' || cls === 'content_policy') {
+            const alt = special[cls];
+            if (alt.length) {
+              groups = [...groups.slice(0, gi + 1), ...alt];
+              special[cls] = [];
+            }
+            break;
+          }
+          retryAfterMs = e.retryAfter !== undefined ? e.retryAfter * 1000 : 0;
+          if (retryAfterMs > cfg.maxRetryAfterMs) {
+            // The upstream asks for a longer pause than we wait for ourselves: try elsewhere.
+            if (order.length === 1) break;
+            retryAfterMs = 0;
+          }
+        } finally {
+          release();
+        }
+      }
+      chain = groups.slice(gi + 1);
+    }
+    throw lastErr ?? new GatewayError({ status: 502, type: 'upstream_error', code: 'no_deployment', message: 'no deployment could serve the request' });
+  }
+
+  private call(st: RequestState, opts: ExecuteOptions, provider: Provider): CallContext {
+    const cfg = this.state.cfg;
+    const pc = provider.config;
+    const t = opts.timeouts ?? {};
+    const total = t.totalMs ?? cfg.timeoutMs;
+    const signal = total ? AbortSignal.any([st.signal, AbortSignal.timeout(total)]) : st.signal;
+    const dropped: string[] = [];
+    st.droppedParams = dropped;
+    return {
+      signal, requestId: st.requestId, headers: opts.headers, dropParams: opts.dropParams, dropped,
+      firstByteTimeoutMs: t.firstByteMs ?? pc.firstByteTimeoutMs ?? cfg.firstByteTimeoutMs,
+      streamIdleTimeoutMs: t.streamIdleMs ?? pc.streamIdleTimeoutMs ?? cfg.streamIdleTimeoutMs,
+      upstreamStart: 0, upstreamEnd: 0,
+    };
+  }
+}
+
+function abortError(): GatewayError {
+  return new GatewayError({ status: 499, type: 'api_error', code: 'client_closed_request', message: 'client closed the request' });
+}

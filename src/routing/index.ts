@@ -1,0 +1,73 @@
+// Public surface of routing: pure functions of (config, stats snapshot, now). See README.md.
+export {
+  LATENCY_BOUNDS_MS,
+  BUCKET_VECTOR_LENGTH,
+  DEFAULT_BUCKET_MS,
+  DEFAULT_BUCKET_COUNT,
+  EMPTY_SUMMARY,
+  StatsWindow,
+  encodeBucket,
+  decodeBucket,
+  sumVectors,
+  mergeBuckets,
+  summarize,
+  summarizeVector,
+  mergeSummaries,
+  histogramQuantile,
+  inWindow,
+  type Bucket,
+  type Sample,
+  type WindowSummary,
+  type StatsWindowOptions,
+} from './stats-window.js';
+export {
+  DEFAULT_HEALTH_CONFIG,
+  healthFactor,
+  successFactor,
+  effectiveWeights,
+  type HealthConfig,
+  type DeploymentWeight,
+  type WeightedDeployment,
+} from './health.js';
+export { pickWeighted, orderForAttempts, type Candidate, type Rand } from './select.js';
+export {
+  DEFAULT_BREAKER_CONFIG,
+  initialBreaker,
+  onOutcome,
+  evaluate,
+  allowRequest,
+  statusAt,
+  cooldownFor,
+  evaluationWindowMs,
+  type BreakerConfig,
+  type BreakerState,
+  type BreakerStatus,
+  type BreakerResult,
+  type AllowResult,
+  type Outcome,
+  type Transition,
+  type TransitionReason,
+} from './breaker.js';
+export {
+  classifyFailure,
+  backoffMs,
+  parseRetryAfter,
+  parseRetryAfterMs,
+  retryDelayFromHeaders,
+  DEFAULT_RETRY_AFTER_CAP_MS,
+  type FailureClass,
+  type FailureInfo,
+  type BackoffConfig,
+  type HeaderSource,
+} from './retry.js';
+export { pickOwner, rankMembers, rendezvousScore } from './rendezvous.js';
+export {
+  NO_COOLDOWNS,
+  coolDown,
+  clearCooldown,
+  isCoolingDown,
+  availableKeys,
+  nextAvailableAt,
+  pruneCooldowns,
+  type KeyCooldowns,
+} from './key-cooldown.js';
