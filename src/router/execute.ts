@@ -133,6 +133,8 @@ export class Router {
           this.state.record(d, Date.now(), healthFailure(e) ? 'failure' : 'neutral', admit.probe, latency);
           if (cls === 'fatal') throw e;
           if (cls === 'rotate_key') {
+            // Cooling down the only key would just turn every later request into an error of ours.
+            if (d.keys.length === 1) throw e;
             this.state.coolDownKey(d, key, Date.now());
             tries--; // switching keys is not a retry of the upstream
             a--; // same deployment, next key
