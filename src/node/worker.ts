@@ -3,6 +3,7 @@
  * immutable snapshot of the config. It never waits on the main thread in the request path.
  */
 import { parentPort, threadId, workerData } from 'node:worker_threads';
+import { adminRoutes } from '../admin/index.js';
 import { ingressRoutes, openaiDialect } from '../api/index.js';
 import type { GatewayState } from '../core/pipeline.js';
 import { DataPlane, type HttpContext } from '../http/index.js';
@@ -61,6 +62,7 @@ function onFinish(ctx: HttpContext): void {
 const plane = new DataPlane(
   [
     ...ingressRoutes(gw),
+    ...adminRoutes(gw),
     ...systemRoutes({ isReady: () => !draining, scrape, testHooks: config.testHooks }),
   ],
   {

@@ -68,8 +68,8 @@ export class RouterState {
   }
 
   /**
-   * The order in which a group's deployments are tried: weighted sampling without replacement over the
-   * eligible ones, then half-open ones (as probes) at the end.
+   * The order in which a group's deployments are tried: half-open ones first (as probes, within the
+   * breaker's probe budget), then weighted sampling without replacement over the eligible ones.
    */
   order(deployments: readonly Deployment[], now: number): Deployment[] {
     if (deployments.length === 1) return deployments.slice();
@@ -77,7 +77,9 @@ export class RouterState {
     const ids = orderForAttempts(w, this.rand);
     const byId = new Map(deployments.map((d) => [d.id, d]));
     const out = ids.map((id) => byId.get(id)!);
-    for (const x of w) if (x.probeOnly) out.push(byId.get(x.id)!);
+    // Half-open deployments go first: the breaker hands out at most its probe budget, and a failed probe
+    // falls through to the healthy deployments behind it, so the client never pays for the probe.
+    for (const x of w) if (x.probeOnly) out.unshift(byId.get(x.id)!);
     return out;
   }
 

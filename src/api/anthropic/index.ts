@@ -1,7 +1,2 @@
-// Placeholder until the anthropic ingress dialect lands: it exports the dialect's routes.
-import type { GatewayState } from '../../core/pipeline.js';
-import type { Route } from '../../http/index.js';
-
-export function anthropicRoutes(_gw: GatewayState): Route[] {
-  return [];
-}
+export { anthropicRoutes } from './routes.js';
+export { anthropicDialect } from './dialect.js';

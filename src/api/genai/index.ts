@@ -1,7 +1,2 @@
-// Placeholder until the genai ingress dialect lands: it exports the dialect's routes.
-import type { GatewayState } from '../../core/pipeline.js';
-import type { Route } from '../../http/index.js';
-
-export function genaiRoutes(_gw: GatewayState): Route[] {
-  return [];
-}
+export { genaiRoutes } from './routes.js';
+export { genaiDialect, errorObject as genaiErrorObject } from './dialect.js';
