@@ -2,6 +2,7 @@
 /** The `switchyard` command line. */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { clusterCommand } from './cluster.js';
 import { providersCommand } from './providers.js';
 import { startCommand } from './start.js';
 
@@ -11,6 +12,7 @@ const program = new Command('switchyard')
   .description('Switchyard: an OpenAI-compatible LLM gateway that runs as a cluster of equal peers')
   .version(pkg.version)
   .addCommand(startCommand())
-  .addCommand(providersCommand());
+  .addCommand(providersCommand())
+  .addCommand(clusterCommand());
 
 await program.parseAsync(process.argv);

@@ -17,6 +17,14 @@ export interface ConfigOverrides {
   dataDir?: string;
   logLevel?: string;
   allowJsFallback?: boolean;
+  clusterHost?: string;
+  clusterPort?: number;
+  clusterKey?: string;
+  clusterKeyFile?: string;
+  seeds?: string[];
+  seedDns?: string[];
+  announce?: string[];
+  clusterInsecure?: boolean;
 }
 
 export class ConfigError extends Error {
@@ -178,6 +186,20 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     providers,
     aliases,
     routing: resolveRouting(file.routing ?? {}),
+    cluster: {
+      host: overrides.clusterHost ?? file.cluster?.host,
+      port: overrides.clusterPort ?? file.cluster?.port ?? 7946,
+      key: overrides.clusterKey ?? file.cluster?.key,
+      keyFile: overrides.clusterKeyFile ?? file.cluster?.key_file,
+      seeds: overrides.seeds?.length ? overrides.seeds : file.cluster?.seeds ?? [],
+      seedDns: overrides.seedDns?.length ? overrides.seedDns : file.cluster?.seed_dns ?? [],
+      announce: overrides.announce?.length ? overrides.announce : file.cluster?.announce ?? [],
+      insecure: overrides.clusterInsecure ?? file.cluster?.insecure ?? false,
+      heartbeatMs: file.cluster?.heartbeat_ms,
+      suspectAfterMs: file.cluster?.suspect_after_ms,
+      deadAfterMs: file.cluster?.dead_after_ms,
+      syncIntervalMs: file.cluster?.sync_interval_ms,
+    },
     dropParams: file.drop_params ?? false,
     testHooks: env.SWITCHYARD_TEST_HOOKS === '1',
   };

@@ -54,6 +54,21 @@ export interface RoutingConfig {
   explorationFloor?: number;
 }
 
+export interface ClusterConfig {
+  host?: string;
+  port: number;
+  key?: string;
+  keyFile?: string;
+  seeds: string[];
+  seedDns: string[];
+  announce: string[];
+  insecure: boolean;
+  heartbeatMs?: number;
+  suspectAfterMs?: number;
+  deadAfterMs?: number;
+  syncIntervalMs?: number;
+}
+
 export interface ResolvedConfig {
   host: string;
   port: number;
@@ -66,6 +81,7 @@ export interface ResolvedConfig {
   providers: Record<string, ResolvedProvider>;
   aliases: Record<string, AliasConfig>;
   routing: RoutingConfig;
+  cluster: ClusterConfig;
   dropParams: boolean;
   testHooks: boolean;
 }

@@ -123,6 +123,22 @@ export const configSchema = z.object({
   models: z.record(z.union([target, aliasSchema])).optional(),
   routing: routingSchema.optional(),
   drop_params: z.boolean().optional(),
+  cluster: z.object({
+    host: z.string().min(1).optional(),
+    port: z.number().int().min(0).max(65535).optional(),
+    /** Pre-shared cluster key: 64 hex characters (32 bytes). */
+    key: secret.optional(),
+    key_file: z.string().min(1).optional(),
+    seeds: z.array(z.string().min(1)).optional(),
+    seed_dns: z.array(z.string().min(1)).optional(),
+    announce: z.array(z.string().min(1)).optional(),
+    /** Network without a key: local development only. */
+    insecure: z.boolean().optional(),
+    heartbeat_ms: z.number().int().positive().optional(),
+    suspect_after_ms: z.number().int().positive().optional(),
+    dead_after_ms: z.number().int().positive().optional(),
+    sync_interval_ms: z.number().int().positive().optional(),
+  }).strict().optional(),
 }).strict();
 
 export type ConfigFile = z.infer<typeof configSchema>;

@@ -2,11 +2,14 @@
  * Process bootstrap. The main thread is the control plane: it validates the config, checks the native
  * server, prepares the data dir, starts and supervises the workers, and shuts them down gracefully.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
+import { createClusterAgent, parseClusterKey, type ClusterAgent } from '../../cluster/index.js';
 import { performance } from 'node:perf_hooks';
 import type { ResolvedConfig } from '../config/index.js';
 import { createLogger, NodeMetrics, type Logger } from '../observe/index.js';
+import { ControlPlane } from './control.js';
 import { Supervisor } from './supervisor.js';
 import { FALLBACK_ERROR, uwsStatus } from './uws-check.js';
 
@@ -26,16 +29,23 @@ export async function startNode(cfg: ResolvedConfig, log: Logger = createLogger(
   const dataDir = resolve(cfg.dataDir);
   mkdirSync(dataDir, { recursive: true });
 
-  const metrics = new NodeMetrics();
+  const agent = await startCluster(cfg, dataDir, log);
+  const metrics = new NodeMetrics(agent);
   const supervisor = new Supervisor(cfg, log, metrics);
+  const control = new ControlPlane(cfg, agent, (m) => supervisor.broadcast(m), log);
+  supervisor.control = control;
+  control.start();
   try {
     await supervisor.start();
   } catch (err) {
     await supervisor.stop(0);
+    control.stop();
+    await agent.stop();
     throw new StartupError(`cannot start: ${(err as Error).message}`);
   }
   log.info({
     host: cfg.host, port: cfg.port, workers: cfg.workers, dataDir, providers: Object.keys(cfg.providers),
+    nodeId: agent.nodeId, cluster: agent.networked ? agent.listenAddresses : 'standalone',
     startupMs: Math.round(performance.now() - t0),
   }, `switchyard listening on http://${cfg.host}:${cfg.port}`);
 
@@ -44,12 +54,47 @@ export async function startNode(cfg: ResolvedConfig, log: Logger = createLogger(
     stopping ??= (async () => {
       log.info({ timeoutMs: cfg.shutdownTimeoutMs }, 'shutting down: draining in-flight requests');
       await supervisor.stop(cfg.shutdownTimeoutMs);
+      control.stop();
+      await agent.stop();
       log.info('stopped');
       log.flush();
     })();
     return stopping;
   };
   return { stop };
+}
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** Starts the cluster agent: networked with a key (or --cluster-insecure), otherwise a standalone node. */
+async function startCluster(cfg: ResolvedConfig, dataDir: string, log: Logger): Promise<ClusterAgent> {
+  const c = cfg.cluster;
+  let key: Uint8Array | undefined;
+  try {
+    if (c.key) key = parseClusterKey(c.key);
+    else if (c.keyFile) key = parseClusterKey(readFileSync(c.keyFile, 'utf8'));
+  } catch (err) {
+    throw new StartupError(`invalid cluster key: ${(err as Error).message}`);
+  }
+  if (!key && !c.insecure && (c.seeds.length || c.seedDns.length)) {
+    throw new StartupError('seeds were given but no cluster key: pass --cluster-key/--cluster-key-file (or --cluster-insecure for local development)');
+  }
+  const httpHost = cfg.host === '0.0.0.0' || cfg.host === '::' ? hostname() : cfg.host;
+  const agent = await createClusterAgent({
+    dataDir, host: c.host ?? (cfg.host === '::' ? '0.0.0.0' : cfg.host), port: c.port, key, insecure: c.insecure,
+    seeds: c.seeds, seedDns: c.seedDns, announce: c.announce,
+    node: { version: VERSION, httpAddress: `http://${httpHost}:${cfg.port}` },
+    heartbeatMs: c.heartbeatMs, suspectAfterMs: c.suspectAfterMs, deadAfterMs: c.deadAfterMs, syncIntervalMs: c.syncIntervalMs,
+    statsBucketMs: cfg.routing.windowBucketMs, statsBuckets: cfg.routing.windowBuckets,
+    testHooks: cfg.testHooks,
+    log: (level, msg, fields) => log[level]({ component: 'cluster', ...fields }, msg),
+  });
+  try {
+    await agent.start();
+  } catch (err) {
+    throw new StartupError(`cannot start the cluster agent on port ${c.port}: ${(err as Error).message}`);
+  }
+  return agent;
 }
 
 /** Wires SIGTERM/SIGINT to a graceful stop; a second signal exits at once. */

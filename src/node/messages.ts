@@ -2,17 +2,24 @@
 /** One worker registry's getMetricsAsJSON() output. */
 type metric = object;
 import type { ResolvedConfig } from '../config/index.js';
+import type { ClusterRoutingSnapshot, Observation } from '../router/index.js';
 
 export interface WorkerData { config: ResolvedConfig; index: number }
 
 export type ToWorker =
   | { type: 'drain'; timeoutMs: number }
   | { type: 'collect'; id: number }
-  | { type: 'scrape-result'; id: number; text: string; ok: boolean };
+  | { type: 'scrape-result'; id: number; text: string; ok: boolean }
+  | { type: 'cluster-view'; snapshot: ClusterRoutingSnapshot }
+  | { type: 'rpc-result'; id: number; ok: boolean; value?: unknown; error?: { status: number; message: string; code?: string } };
 
 export type FromWorker =
   | { type: 'listening' }
   | { type: 'listen-failed'; error: string }
   | { type: 'metrics'; id: number; data: metric[] }
   | { type: 'scrape'; id: number }
-  | { type: 'drained'; inFlight: number };
+  | { type: 'drained'; inFlight: number }
+  /** Upstream outcomes, batched; the main thread merges them into the cluster's statistics. */
+  | { type: 'obs'; items: Observation[] }
+  /** A control-plane call (admin API, cluster status) answered by the main thread. */
+  | { type: 'rpc'; id: number; method: string; args?: unknown };

@@ -12,6 +12,14 @@ import type { FromWorker, ToWorker, WorkerData } from './messages.js';
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 const COLLECT_TIMEOUT_MS = 2_000;
 
+/** What the control plane does with messages from workers. */
+export interface ControlHandlers {
+  onObservations(items: import('../router/index.js').Observation[]): void;
+  onRpc(method: string, args: unknown): Promise<unknown>;
+  /** Messages every new or restarted worker gets at once (the current snapshots). */
+  welcome(): ToWorker[];
+}
+
 interface Slot { index: number; worker?: Worker; listening: boolean; crashes: number; lastStart: number }
 
 export class Supervisor {
@@ -20,7 +28,14 @@ export class Supervisor {
   private collectSeq = 0;
   private readonly collects = new Map<number, { pending: number; got: metric[][]; done: () => void }>();
 
+  control?: ControlHandlers;
+
   constructor(private readonly cfg: ResolvedConfig, private readonly log: Logger, private readonly metrics: NodeMetrics) {}
+
+  /** Sends a message to every running worker. */
+  broadcast(m: ToWorker): void {
+    for (const s of this.slots) if (s.worker) this.post(s.worker, m);
+  }
 
   /** Starts all workers; resolves when every one listens, rejects if any cannot. */
   start(): Promise<void> {
@@ -41,6 +56,7 @@ export class Supervisor {
     slot.lastStart = Date.now();
     this.metrics.workers.set(this.slots.filter((s) => s.worker).length);
     worker.on('message', (m: FromWorker) => this.onMessage(slot, worker, m, onListening, onFailed));
+    for (const m of this.control?.welcome() ?? []) this.post(worker, m);
     worker.on('error', (err) => this.log.error({ worker: slot.index, err: { message: err.message, stack: err.stack } }, 'worker thread crashed'));
     worker.on('exit', (code) => this.onExit(slot, worker, code));
   }
@@ -66,6 +82,18 @@ export class Supervisor {
           (err: Error) => this.post(worker, { type: 'scrape-result', id: m.id, text: err.message, ok: false }),
         );
         break;
+      case 'obs':
+        this.control?.onObservations(m.items);
+        break;
+      case 'rpc': {
+        const control = this.control;
+        if (!control) { this.post(worker, { type: 'rpc-result', id: m.id, ok: false, error: { status: 503, message: 'control plane not ready' } }); break; }
+        control.onRpc(m.method, m.args).then(
+          (value) => this.post(worker, { type: 'rpc-result', id: m.id, ok: true, value }),
+          (err: { status?: number; message?: string; code?: string }) => this.post(worker, { type: 'rpc-result', id: m.id, ok: false, error: { status: err.status ?? 500, message: err.message ?? 'control plane error', code: err.code } }),
+        );
+        break;
+      }
       case 'drained':
         if (m.inFlight > 0) this.log.warn({ worker: slot.index, inFlight: m.inFlight }, 'shutdown timeout reached with requests still in flight');
         break;

@@ -5,6 +5,7 @@
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { adminRoutes } from '../admin/index.js';
 import { ingressRoutes, openaiDialect } from '../api/index.js';
+import { GatewayError } from '../core/errors.js';
 import type { GatewayState } from '../core/pipeline.js';
 import { DataPlane, type HttpContext } from '../http/index.js';
 import { createLogger, WorkerMetrics } from '../observe/index.js';
@@ -33,6 +34,26 @@ let draining = false;
 let inFlight = 0;
 let scrapeSeq = 0;
 const scrapes = new Map<number, (r: { text: string; ok: boolean }) => void>();
+let rpcSeq = 0;
+const rpcs = new Map<number, (r: Extract<ToWorker, { type: 'rpc-result' }>) => void>();
+
+/** Asks the main thread (control plane); never used on the request hot path. */
+function control(method: string, args?: unknown): Promise<unknown> {
+  const id = ++rpcSeq;
+  return new Promise((resolve, reject) => {
+    rpcs.set(id, (r) => (r.ok ? resolve(r.value) : reject(new GatewayError({ status: r.error?.status ?? 500, type: 'api_error', code: r.error?.code ?? null, message: r.error?.message ?? 'control plane error' }))));
+    send({ type: 'rpc', id, method, args });
+  });
+}
+
+// Upstream observations go to the main thread in batches, which merges them cluster-wide.
+const OBS_FLUSH_MS = 50;
+setInterval(() => {
+  const items = router.state.outbox;
+  if (items.length === 0) return;
+  router.state.outbox = [];
+  send({ type: 'obs', items });
+}, OBS_FLUSH_MS).unref();
 
 function scrape(): Promise<string> {
   const id = ++scrapeSeq;
@@ -62,7 +83,7 @@ function onFinish(ctx: HttpContext): void {
 const plane = new DataPlane(
   [
     ...ingressRoutes(gw),
-    ...adminRoutes(gw),
+    ...adminRoutes(gw, control),
     ...systemRoutes({ isReady: () => !draining, scrape, testHooks: config.testHooks }),
   ],
   {
@@ -92,6 +113,15 @@ port.on('message', (m: ToWorker) => {
     case 'collect':
       void metrics.registry.getMetricsAsJSON().then((data) => send({ type: 'metrics', id: m.id, data }));
       break;
+    case 'cluster-view':
+      router.state.applyCluster(m.snapshot);
+      break;
+    case 'rpc-result': {
+      const r = rpcs.get(m.id);
+      rpcs.delete(m.id);
+      r?.(m);
+      break;
+    }
     case 'scrape-result': {
       const r = scrapes.get(m.id);
       scrapes.delete(m.id);

@@ -9,7 +9,8 @@ import { Router, type RouterEvents } from './execute.js';
 import { RouterState } from './state.js';
 
 export { Router, type ExecuteOptions, type Run, type Timeouts, type RouterEvents } from './execute.js';
-export { RouterState, type TransitionEvent } from './state.js';
+export { RouterState, type TransitionEvent, type Observation } from './state.js';
+export { ClusterRoutingView, STATS_PREFIX, type ClusterRoutingSnapshot, type ClusterDeploymentView, type StatsSource } from './cluster-view.js';
 export { DeploymentCatalog, type Deployment, type Group, type KeyRef } from './deployments.js';
 export { ConcurrencyLimiter } from './limiter.js';
 

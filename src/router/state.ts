@@ -7,14 +7,21 @@ import type { RoutingConfig } from '../config/index.js';
 import {
   DEFAULT_BREAKER_CONFIG, DEFAULT_HEALTH_CONFIG, StatsWindow, allowRequest, coolDown, effectiveWeights, evaluate,
   evaluationWindowMs, isCoolingDown, onOutcome, orderForAttempts, pickWeighted, initialBreaker, statusAt,
-  NO_COOLDOWNS, type BreakerConfig, type BreakerState, type KeyCooldowns, type Transition, type WeightedDeployment, type WindowSummary,
+  NO_COOLDOWNS, summarizeVector, type BreakerConfig, type BreakerState, type KeyCooldowns, type Transition, type WeightedDeployment, type WindowSummary,
 } from '../routing/index.js';
+import type { ClusterDeploymentView, ClusterRoutingSnapshot } from './cluster-view.js';
 import type { Deployment, KeyRef } from './deployments.js';
 import { ConcurrencyLimiter } from './limiter.js';
 
 const SUMMARY_TTL_MS = 100;
 
 export interface TransitionEvent extends Transition { deployment: string }
+
+/** One upstream outcome as sent to the main thread: [deployment, ok 1/0, latency ms, ttft ms or -1]. */
+export type Observation = [string, number, number, number];
+const MAX_OUTBOX = 10_000;
+
+interface ClusterEntry { view: ClusterDeploymentView; summary: WindowSummary; breaker: BreakerState }
 
 interface DeploymentState {
   window: StatsWindow;
@@ -29,6 +36,10 @@ export class RouterState {
   readonly breakerCfg: BreakerConfig;
   readonly healthCfg: typeof DEFAULT_HEALTH_CONFIG;
   onTransition?: (e: TransitionEvent) => void;
+  /** Observations not yet sent to the main thread (which merges them cluster-wide). */
+  outbox: Observation[] = [];
+  private cluster = new Map<string, ClusterEntry>();
+  private clusterProbes = new Set<string>();
 
   constructor(readonly cfg: RoutingConfig, private readonly rand: () => number = Math.random) {
     const b = Object.fromEntries(Object.entries(cfg.breaker).filter(([, v]) => v !== undefined));
@@ -49,7 +60,20 @@ export class RouterState {
     return s;
   }
 
+  /** Replaces the cluster-wide view (merged statistics and circuit states) pushed by the main thread. */
+  applyCluster(snap: ClusterRoutingSnapshot): void {
+    const next = new Map<string, ClusterEntry>();
+    for (const [id, view] of Object.entries(snap.deployments)) {
+      const breaker: BreakerState = { ...initialBreaker(), status: view.status, since: view.since, openUntil: view.openUntil };
+      next.set(id, { view, summary: summarizeVector(view.totals), breaker });
+      if (view.status !== 'half_open') this.clusterProbes.delete(id);
+    }
+    this.cluster = next;
+  }
+
   summary(id: string, now: number): WindowSummary {
+    const c = this.cluster.get(id);
+    if (c && c.summary.count > 0) return c.summary;
     const s = this.state(id);
     if (s.summary && now - s.summary.at < SUMMARY_TTL_MS) return s.summary.value;
     const value = s.window.summary(now, evaluationWindowMs(s.breaker, now, s.window.windowMs));
@@ -62,7 +86,9 @@ export class RouterState {
     const breakers = new Map<string, BreakerState>();
     for (const d of deployments) {
       summaries.set(d.id, this.summary(d.id, now));
-      breakers.set(d.id, this.state(d.id).breaker);
+      const c = this.cluster.get(d.id);
+      const local = this.state(d.id).breaker;
+      breakers.set(d.id, c && c.view.status !== 'closed' && local.status === 'closed' ? c.breaker : local);
     }
     return effectiveWeights(deployments.map((d) => ({ id: d.id, weight: d.weight })), summaries, breakers, now, this.healthCfg);
   }
@@ -85,6 +111,14 @@ export class RouterState {
 
   /** Asks the breaker; returns whether to send and whether it is a half-open probe. */
   admit(d: Deployment, now: number): { allowed: boolean; probe: boolean } {
+    const c = this.cluster.get(d.id)?.view;
+    if (c && c.status === 'open' && now < c.openUntil) return { allowed: false, probe: false };
+    if (c && c.status === 'half_open') {
+      // Only the rendezvous-chosen node probes, one probe at a time.
+      if (!c.prober || this.clusterProbes.has(d.id)) return { allowed: false, probe: false };
+      this.clusterProbes.add(d.id);
+      return { allowed: true, probe: true };
+    }
     const s = this.state(d.id);
     const r = allowRequest(s.breaker, now, this.breakerCfg);
     this.setBreaker(d.id, s, r.state, r.transition);
@@ -101,6 +135,11 @@ export class RouterState {
     if (result !== 'neutral') {
       s.window.record(now, { ok: result === 'success', latencyMs, ttftMs });
       s.summary = undefined;
+      if (this.outbox.length < MAX_OUTBOX) this.outbox.push([d.id, result === 'success' ? 1 : 0, latencyMs, ttftMs ?? -1]);
+    }
+    if (probe && this.clusterProbes.has(d.id)) {
+      this.clusterProbes.delete(d.id);
+      return;
     }
     const r = onOutcome(s.breaker, { result, probe }, now, this.breakerCfg);
     this.setBreaker(d.id, s, r.state, r.transition);
@@ -133,12 +172,14 @@ export class RouterState {
     const weights = new Map(this.weights(deployments, now).map((w) => [w.id, w]));
     return deployments.map((d) => {
       const s = this.state(d.id);
+      const c = this.cluster.get(d.id)?.view;
       const w = weights.get(d.id)!;
       const sum = this.summary(d.id, now);
       return {
         id: d.id, provider: d.providerName, model: d.model, tags: d.tags, keys: d.keys.map((k) => k.id),
         weight: d.weight, health: round(w.health), effective_weight: round(w.effective), eligible: w.eligible,
-        circuit: { state: statusAt(s.breaker, now), since: s.breaker.since || null, open_until: s.breaker.status === 'open' ? s.breaker.openUntil : null, consecutive_failures: s.breaker.consecutiveFailures, trips: s.breaker.trips },
+        cluster_circuit: c ? { state: c.status, since: c.since || null, open_until: c.status === 'open' ? c.openUntil : null, prober: c.prober } : null,
+        circuit: { state: c && c.status !== 'closed' && s.breaker.status === 'closed' ? c.status : statusAt(s.breaker, now), since: s.breaker.since || null, open_until: s.breaker.status === 'open' ? s.breaker.openUntil : null, consecutive_failures: s.breaker.consecutiveFailures, trips: s.breaker.trips },
         window: { requests: sum.count, errors: sum.errors, error_rate: round(sum.errorRate), p50_ms: sum.p50Ms, p95_ms: sum.p95Ms, ttft_p50_ms: sum.ttftP50Ms, mean_latency_ms: sum.meanLatencyMs && round(sum.meanLatencyMs) },
         in_flight: s.limiter.active, queued: s.limiter.queued,
       };

@@ -5,6 +5,7 @@ export {
   DEFAULT_BUCKET_MS,
   DEFAULT_BUCKET_COUNT,
   EMPTY_SUMMARY,
+  addSample,
   StatsWindow,
   encodeBucket,
   decodeBucket,

@@ -20,6 +20,8 @@ export class AnthropicStreamWriter {
   private started = false;
   private next = 0;
   private open?: Open;
+  /** Signature of the open thinking block (extension delta `reasoning_signature` from Anthropic upstreams). */
+  private signature = '';
   /** Canonical tool-call index -> Anthropic block index. */
   private readonly toolBlocks = new Map<number, number>();
   private finish: FinishReason = null;
@@ -44,7 +46,8 @@ export class AnthropicStreamWriter {
     this.open = undefined;
     let s = '';
     // Anthropic ends a thinking block with its signature; a non-Anthropic upstream has none to give.
-    if (o.kind === 'thinking') s += sseEvent({ type: 'content_block_delta', index: o.index, delta: { type: 'signature_delta', signature: '' } });
+    if (o.kind === 'thinking') s += sseEvent({ type: 'content_block_delta', index: o.index, delta: { type: 'signature_delta', signature: this.signature } });
+    this.signature = '';
     return s + sseEvent({ type: 'content_block_stop', index: o.index });
   }
 
@@ -71,6 +74,7 @@ export class AnthropicStreamWriter {
         s += this.ensure('thinking');
         s += sseEvent({ type: 'content_block_delta', index: this.open!.index, delta: { type: 'thinking_delta', thinking: d.reasoning_content } });
       }
+      if (typeof d.reasoning_signature === 'string' && this.open?.kind === 'thinking') this.signature += d.reasoning_signature;
       if (typeof d.content === 'string' && d.content) {
         s += this.ensure('text');
         s += sseEvent({ type: 'content_block_delta', index: this.open!.index, delta: { type: 'text_delta', text: d.content } });

@@ -1,7 +1,2 @@
-// Placeholder until the cohere ingress dialect lands: it exports the dialect's routes.
-import type { GatewayState } from '../../core/pipeline.js';
-import type { Route } from '../../http/index.js';
-
-export function cohereRoutes(_gw: GatewayState): Route[] {
-  return [];
-}
+export { cohereRoutes } from './routes.js';
+export { cohereDialect } from './dialect.js';

@@ -59,6 +59,8 @@ export class AnthropicStreamParser {
         const d = ev.delta;
         if (d.type === 'text_delta' && d.text) out.push(this.chunk({ content: d.text }));
         else if (d.type === 'thinking_delta' && d.thinking) out.push(this.chunk({ reasoning_content: d.thinking }));
+        // Extension: the thinking block's signature, so a client can send the block back in the next turn.
+        else if (d.type === 'signature_delta' && d.signature) out.push(this.chunk({ reasoning_signature: d.signature }));
         else if (d.type === 'input_json_delta' && d.partial_json) {
           const index = this.toolIndex.get(ev.index);
           if (index === undefined) throw this.invalid(`input_json_delta for block ${ev.index}, which is not a tool_use block`);

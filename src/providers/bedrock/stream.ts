@@ -104,8 +104,15 @@ export async function* converseChunks(
     for await (const batch of eventStreamBatches(body)) {
       if (first) { call.upstreamEnd = performance.now(); first = false; }
       const out: ChatChunk[] = [];
-      for (const m of batch) t.translate(m, out);
+      let failure: unknown;
+      try {
+        for (const m of batch) t.translate(m, out);
+      } catch (err) {
+        failure = err;
+      }
+      // Chunks translated before an exception event in the same read still reach the client first.
       if (out.length) yield out;
+      if (failure) throw failure;
     }
   } catch (err) {
     if (err instanceof EventStreamTruncated) throw truncated(provider);

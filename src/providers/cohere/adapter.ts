@@ -9,6 +9,7 @@
  * Legacy text completions do not exist on v2: /v1/completions answers 400 unsupported_endpoint.
  */
 import { performance } from 'node:perf_hooks';
+import type { EventSourceMessage } from 'eventsource-parser';
 import { badRequest, GatewayError } from '../../core/errors.js';
 import type {
   ChatChunk, ChatRequest, ChatResponse, CompletionResponse, EmbeddingsRequest, EmbeddingsResponse,
@@ -86,20 +87,15 @@ export class CohereProvider implements Provider {
       for await (const batch of sseBatches(res.body)) {
         if (first) { call.upstreamEnd = performance.now(); first = false; }
         const out: ChatChunk[] = [];
-        for (const ev of batch) {
-          if (ev.data === '[DONE]') continue;
-          let obj: CohereStreamEvent & { message?: string };
-          try {
-            obj = JSON.parse(ev.data);
-          } catch {
-            throw new GatewayError({ status: 502, type: 'upstream_error', code: 'upstream_invalid_stream', message: `${this.name}: upstream sent an invalid stream event`, provider: this.name });
-          }
-          if (ev.event === 'error' || obj.type === 'error' || (!obj.type && typeof obj.message === 'string')) {
-            throw new GatewayError({ status: 502, type: 'upstream_error', code: 'upstream_stream_error', message: `${this.name}: ${obj.message ?? 'upstream stream error'}`, provider: this.name, upstreamBody: obj });
-          }
-          tr.translate(obj, out);
+        let failure: unknown;
+        try {
+          for (const ev of batch) this.translateEvent(tr, ev, out);
+        } catch (err) {
+          failure = err;
         }
+        // What arrived before a failure in the same read still reaches the client, then the error.
         if (out.length) yield out;
+        if (failure) throw failure;
       }
     } catch (err) {
       throw this.transport.mapTransportError(err, call);
@@ -107,6 +103,20 @@ export class CohereProvider implements Provider {
     if (!tr.finished) {
       throw new GatewayError({ status: 502, type: 'upstream_error', code: 'upstream_stream_truncated', message: `${this.name}: upstream stream ended before it finished`, provider: this.name });
     }
+  }
+
+  private translateEvent(tr: CohereStreamTranslator, ev: EventSourceMessage, out: ChatChunk[]): void {
+    if (ev.data === '[DONE]') return;
+    let obj: CohereStreamEvent & { message?: string };
+    try {
+      obj = JSON.parse(ev.data);
+    } catch {
+      throw new GatewayError({ status: 502, type: 'upstream_error', code: 'upstream_invalid_stream', message: `${this.name}: upstream sent an invalid stream event`, provider: this.name });
+    }
+    if (ev.event === 'error' || obj.type === 'error' || (!obj.type && typeof obj.message === 'string')) {
+      throw new GatewayError({ status: 502, type: 'upstream_error', code: 'upstream_stream_error', message: `${this.name}: ${obj.message ?? 'upstream stream error'}`, provider: this.name, upstreamBody: obj });
+    }
+    tr.translate(obj, out);
   }
 
   async completions(): Promise<CompletionResponse> {
