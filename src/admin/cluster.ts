@@ -9,8 +9,10 @@ export type ControlCall = (method: string, args?: unknown) => Promise<unknown>;
 export async function clusterReport(gw: GatewayState, control: ControlCall) {
   const status = (await control('cluster.status')) as { routing: Record<string, Record<string, unknown>> } & Record<string, unknown>;
   const now = Date.now();
-  const deployments = gw.router.catalog.all();
-  const known = deployments.filter((d) => status.routing[d.id]);
+  // Deployments this node has not served yet are resolved now, so weights cover the whole cluster view.
+  const known = Object.keys(status.routing).flatMap((id) => {
+    try { return gw.router.resolve(id).deployments.filter((d) => d.id === id); } catch { return []; }
+  });
   const weights = new Map(gw.router.state.snapshot(known, now).map((d) => [d.id, d]));
   for (const [id, r] of Object.entries(status.routing)) {
     const w = weights.get(id);
