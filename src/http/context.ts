@@ -10,6 +10,8 @@ import { RequestState } from '../core/request-state.js';
 export interface Dialect {
   readonly name: string;
   errorBody(err: GatewayError): string;
+  /** Extra headers an error carries in this dialect (e.g. Bedrock's x-amzn-errortype). */
+  errorHeaders?(err: GatewayError): Array<[string, string]>;
 }
 
 export interface ContextHooks {

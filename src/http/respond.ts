@@ -51,32 +51,39 @@ export function sendError(ctx: HttpContext, err: GatewayError): void {
   ctx.error = err;
   if (ctx.headersSent) return;
   if (err.retryAfter !== undefined) ctx.setHeader('retry-after', String(err.retryAfter));
+  for (const [k, v] of ctx.dialect.errorHeaders?.(err) ?? []) ctx.setHeader(k, v);
   sendBody(ctx, err.status, ctx.dialect.errorBody(err));
 }
 
-/** Writes SSE text, opening the stream on first use. Returns false when the client is not keeping up. */
-export function sseWrite(ctx: HttpContext, text: string): boolean {
+function openStream(ctx: HttpContext, contentType: string): void {
+  writeHead(ctx, 200, contentType);
+  ctx.res.writeHeader('cache-control', 'no-cache');
+  ctx.res.writeHeader('x-accel-buffering', 'no');
+}
+
+/**
+ * Writes a chunk of a streamed response (SSE text or binary event-stream frames), opening the response
+ * on first use. Returns false when the client is not keeping up (wait for ctx.waitWritable()).
+ */
+export function streamWrite(ctx: HttpContext, chunk: string | Uint8Array, contentType = 'text/event-stream'): boolean {
   if (ctx.aborted || ctx.done) return true;
   let ok = true;
   ctx.res.cork(() => {
-    if (!ctx.headersSent) {
-      writeHead(ctx, 200, 'text/event-stream');
-      ctx.res.writeHeader('cache-control', 'no-cache');
-      ctx.res.writeHeader('x-accel-buffering', 'no');
-    }
-    ok = ctx.res.write(text);
+    if (!ctx.headersSent) openStream(ctx, contentType);
+    ok = ctx.res.write(chunk);
   });
   return ok;
 }
 
-export function sseEnd(ctx: HttpContext, tail: string): void {
+/** Ends a streamed response with a last chunk (opening it first if nothing was written yet). */
+export function streamEnd(ctx: HttpContext, tail?: string | Uint8Array, contentType = 'text/event-stream'): void {
   if (ctx.aborted || ctx.done) return;
   ctx.res.cork(() => {
-    if (!ctx.headersSent) {
-      writeHead(ctx, 200, 'text/event-stream');
-      ctx.res.writeHeader('cache-control', 'no-cache');
-    }
+    if (!ctx.headersSent) openStream(ctx, contentType);
     ctx.res.end(tail, ctx.closeConnection);
   });
   ctx.finish();
 }
+
+export const sseWrite = (ctx: HttpContext, text: string): boolean => streamWrite(ctx, text);
+export const sseEnd = (ctx: HttpContext, tail: string): void => streamEnd(ctx, tail);

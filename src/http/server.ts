@@ -44,6 +44,8 @@ export interface Route {
 export interface ServerOptions {
   bodyLimitBytes: number;
   defaultDialect: Dialect;
+  /** URL prefixes whose unknown routes answer in another dialect (e.g. '/anthropic/'). */
+  prefixDialects?: Array<[string, Dialect]>;
   hooks: ContextHooks;
   onRequestStart?: (ctx: HttpContext) => void;
 }
@@ -97,6 +99,7 @@ export class DataPlane {
     }
     const limit = this.opts.bodyLimitBytes;
     if (headers.contentLength && Number(headers.contentLength) > limit) {
+      // The dialect's error headers/shape apply here too (this is answered before any handler runs).
       ctx.forceClose = true;
       sendError(ctx, tooLarge(limit));
       return;
@@ -131,7 +134,8 @@ export class DataPlane {
   private notFound(res: HttpResponse, req: HttpRequest): void {
     const method = req.getMethod().toUpperCase();
     const url = req.getUrl();
-    const ctx = this.context(res, req, 'not_found', this.opts.defaultDialect);
+    const dialect = this.opts.prefixDialects?.find(([p]) => url.startsWith(p))?.[1] ?? this.opts.defaultDialect;
+    const ctx = this.context(res, req, 'not_found', dialect);
     sendError(ctx, new GatewayError({ status: 404, type: 'invalid_request_error', code: 'unknown_url', message: `Invalid URL (${method} ${url})` }));
   }
 

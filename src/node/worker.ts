@@ -4,7 +4,7 @@
  */
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { adminRoutes } from '../admin/index.js';
-import { ingressRoutes, openaiDialect } from '../api/index.js';
+import { ingressRoutes, openaiDialect, PREFIX_DIALECTS } from '../api/index.js';
 import { GatewayError } from '../core/errors.js';
 import type { GatewayState } from '../core/pipeline.js';
 import { DataPlane, type HttpContext } from '../http/index.js';
@@ -89,6 +89,7 @@ const plane = new DataPlane(
   {
     bodyLimitBytes: config.bodyLimitBytes,
     defaultDialect: openaiDialect,
+    prefixDialects: PREFIX_DIALECTS,
     hooks: { onFinish, isDraining: () => draining },
     onRequestStart: () => { inFlight++; metrics.started(); },
   },

@@ -26,6 +26,7 @@ before(async () => {
   upstream = await startBedrockMock({ credentials: CREDS, region: 'eu-central-1' });
   node = await startNode({
     config: {
+      routing: { retries: 0 }, // upstream errors must reach the client as they are (routing has its own tests)
       models: { fast: 'mock/echo' },
       providers: {
         aws: { type: 'bedrock', base_url: upstream.url, api_key: CREDS.accessKeyId, secret_access_key: CREDS.secretAccessKey, session_token: CREDS.sessionToken, region: 'eu-central-1' },

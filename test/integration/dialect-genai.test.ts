@@ -18,6 +18,7 @@ before(async () => {
   node = await startNode({
     workers: 1,
     config: {
+      routing: { retries: 0 }, // upstream errors must reach the client as they are (routing has its own tests)
       providers: { gem: { type: 'gemini', base_url: upstream.url, api_key: 'AIza-upstream-key' } },
       models: { flash: 'gem/gemini-2.5-flash' },
     },

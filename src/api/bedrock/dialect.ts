@@ -36,4 +36,6 @@ export function streamExceptionType(err: GatewayError): string {
 export const bedrockDialect: Dialect = {
   name: 'bedrock',
   errorBody: (err) => JSON.stringify({ message: err.message }),
+  // The AWS SDKs pick the exception class from this header; the body carries the message.
+  errorHeaders: (err) => [['x-amzn-errortype', exceptionName(err)]],
 };

@@ -3,9 +3,8 @@
  * a Switchyard model ("provider/model" or an alias, percent-encoded by the AWS SDKs).
  */
 import { badRequest, GatewayError, toGatewayError } from '../../core/errors.js';
-import { newCall, streamed, target, unary, type GatewayState } from '../../core/pipeline.js';
+import { route, streamed, unary, type GatewayState } from '../../core/pipeline.js';
 import type { HttpContext } from '../../http/index.js';
-import { exceptionName } from './dialect.js';
 import { converseToChat } from './request.js';
 import { converseSink, converseStreamSink } from './sink.js';
 
@@ -39,32 +38,23 @@ function parseBody(body: Buffer | undefined): Record<string, unknown> {
 }
 
 /** Unknown models are ResourceNotFoundException in Bedrock terms. */
-function resolve(gw: GatewayState, ctx: HttpContext, modelId: string) {
-  try {
-    return target(gw, ctx, modelId);
-  } catch (err) {
-    const e = toGatewayError(err);
-    if (e.code === 'model_not_found') throw new GatewayError({ status: 404, type: 'ResourceNotFoundException', code: 'model_not_found', param: 'modelId', message: e.message });
-    throw e;
-  }
-}
-
 export async function converse(gw: GatewayState, ctx: HttpContext, body: Buffer | undefined, url: string): Promise<void> {
   ctx.setHeader('x-amzn-requestid', ctx.requestId);
   try {
     const { modelId, op } = parsePath(url);
     const stream = op === 'converse-stream';
     const req = converseToChat(parseBody(body), modelId, stream);
-    const t = resolve(gw, ctx, modelId);
-    const call = newCall(ctx, undefined, gw.dropParams === true);
+    const opts = { model: modelId, dropParams: gw.dropParams === true };
     if (stream) {
-      await streamed(ctx, converseStreamSink(ctx), call, () => t.provider.chatStream(req, t.model, call), true);
+      const sink = converseStreamSink(ctx);
+      await route(gw, ctx, opts, (p, m, call) => streamed(ctx, sink, call, () => p.chatStream(req, m, call), true));
     } else {
-      await unary(ctx, converseSink(ctx), call, () => t.provider.chat(req, t.model, call));
+      const sink = converseSink(ctx);
+      await route(gw, ctx, opts, (p, m, call) => unary(ctx, sink, call, () => p.chat(req, m, call)));
     }
   } catch (err) {
-    // The AWS SDKs pick the exception class from this header; the body carries the message.
-    if (!ctx.headersSent) ctx.setHeader('x-amzn-errortype', exceptionName(toGatewayError(err)));
+    const e = toGatewayError(err);
+    if (e.code === 'model_not_found') throw new GatewayError({ status: 404, type: 'ResourceNotFoundException', code: 'model_not_found', param: 'modelId', message: e.message });
     throw err;
   }
 }

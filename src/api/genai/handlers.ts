@@ -3,7 +3,7 @@
  * /v1), then run the dialect-independent pipeline with a GenAI sink.
  */
 import { badRequest, notFound } from '../../core/errors.js';
-import { newCall, streamed, target, unary, type GatewayState } from '../../core/pipeline.js';
+import { route, streamed, unary, type GatewayState } from '../../core/pipeline.js';
 import type { EmbeddingsResponse } from '../../core/types.js';
 import { sendBody, type HttpContext } from '../../http/index.js';
 import { fromEmbeddingsResponse, toEmbeddingsRequest } from './embed.js';
@@ -45,21 +45,21 @@ export async function modelMethod(gw: GatewayState, ctx: HttpContext, body: Buff
 
 async function generate(gw: GatewayState, ctx: HttpContext, body: Buffer | undefined, model: string, stream: boolean, jsonArray: boolean): Promise<void> {
   const req = toChatRequest(parseBody(body), model, stream && !jsonArray);
-  const t = target(gw, ctx, model);
-  const call = newCall(ctx, undefined, gw.dropParams === true);
+  const opts = { model, dropParams: gw.dropParams === true };
   if (stream && !jsonArray) {
-    await streamed(ctx, streamSink(ctx), call, () => t.provider.chatStream(req, t.model, call), true);
+    const sink = streamSink(ctx);
+    await route(gw, ctx, opts, (p, m, call) => streamed(ctx, sink, call, () => p.chatStream(req, m, call), true));
     return;
   }
   // streamGenerateContent without alt=sse answers a JSON array of responses; one whole response is a valid one.
-  await unary(ctx, unarySink(ctx, jsonArray), call, () => t.provider.chat(req, t.model, call));
+  const sink = unarySink(ctx, jsonArray);
+  await route(gw, ctx, opts, (p, m, call) => unary(ctx, sink, call, () => p.chat(req, m, call)));
 }
 
 async function embed(gw: GatewayState, ctx: HttpContext, body: Buffer | undefined, model: string, batch: boolean): Promise<void> {
   const req = toEmbeddingsRequest(parseBody(body), model, batch);
-  const t = target(gw, ctx, model);
-  const call = newCall(ctx, undefined, gw.dropParams === true);
   let resp: EmbeddingsResponse | undefined;
-  await unary(ctx, { response: (r: EmbeddingsResponse) => { resp = r; }, batch: () => true, writable: () => ctx.waitWritable(), end: () => {}, streamError: () => {} }, call, () => t.provider.embeddings(req, t.model, call));
+  const sink = { response: (r: EmbeddingsResponse) => { resp = r; }, batch: () => true, writable: () => ctx.waitWritable(), end: () => {}, streamError: () => {} };
+  await route(gw, ctx, { model, dropParams: gw.dropParams === true }, (p, m, call) => unary(ctx, sink, call, () => p.embeddings(req, m, call)));
   if (resp) sendBody(ctx, 200, JSON.stringify(fromEmbeddingsResponse(resp, batch)));
 }

@@ -1,7 +1,6 @@
 /**
- * Azure OpenAI. The body and response formats are OpenAI's, so every request, response and stream is
- * handled by the OpenAI-compatible adapter; Azure differs only in where requests go and how they
- * authenticate:
+ * Azure OpenAI. The body and response formats are OpenAI's, so the OpenAI-compatible adapter does all the
+ * work; Azure differs only in where requests go and how they authenticate:
  *   POST {endpoint}/openai/deployments/{deployment}/chat/completions?api-version={version}
  *   POST {endpoint}/openai/deployments/{deployment}/completions?api-version={version}
  *   POST {endpoint}/openai/deployments/{deployment}/embeddings?api-version={version}
@@ -17,47 +16,21 @@ import type { ChatChunk, ChatRequest, ChatResponse, CompletionRequest, Completio
 import type { ResolvedProvider } from '../../config/index.js';
 import type { ProviderKind } from '../catalog.js';
 import { OpenAICompatProvider } from '../openai-compat/index.js';
-import type { HttpTransport } from '../transport.js';
-import type { CallContext, ChunkStream, CompletionChunk, Provider } from '../types.js';
+import type { CallContext, ChunkStream, CompletionChunk } from '../types.js';
 
 /** Latest GA data-plane inference API version (see the reference cited above). */
 export const AZURE_DEFAULT_API_VERSION = '2024-10-21';
 
-const ENDPOINTS = new Set(['/chat/completions', '/completions', '/embeddings']);
-
-export class AzureProvider implements Provider {
-  private readonly inner: OpenAICompatProvider;
+export class AzureProvider extends OpenAICompatProvider {
   private readonly apiVersion: string;
-  /** The deployment each in-flight call targets (read by the path mapping below). */
-  private readonly deploymentOf = new WeakMap<CallContext, string>();
 
-  constructor(readonly config: ResolvedProvider, readonly kind: ProviderKind) {
+  constructor(config: ResolvedProvider, kind: ProviderKind) {
+    super(config, kind);
     this.apiVersion = config.options.api_version || AZURE_DEFAULT_API_VERSION;
-    // The inner adapter must not send `Authorization: Bearer`: Azure keys go in `api-key`.
-    const headers: Record<string, string> = { ...config.headers };
-    if (config.apiKey) headers['api-key'] = config.apiKey;
-    this.inner = new OpenAICompatProvider({ ...config, apiKey: undefined, headers }, kind);
-    this.routeThroughDeployments();
   }
 
-  get name(): string { return this.config.name; }
-
-  /**
-   * Composition stop-gap until OpenAICompatProvider has a path hook: the inner adapter addresses the
-   * OpenAI paths (/chat/completions, ...); its transport is wrapped so that each one is sent to the
-   * deployment's URL with the api-version query instead.
-   */
-  private routeThroughDeployments(): void {
-    const transport = (this.inner as unknown as { transport: HttpTransport }).transport;
-    const request = transport.request.bind(transport);
-    transport.request = (method, path, headers, body, call) => request(method, this.upstreamPath(path, call), headers, body, call);
-  }
-
-  /** Maps an OpenAI path to the Azure deployment URL (path + query). */
-  upstreamPath(path: string, call: CallContext): string {
-    const deployment = this.deploymentOf.get(call);
-    if (!ENDPOINTS.has(path) || deployment === undefined) return `/openai${path}?api-version=${encodeURIComponent(this.apiVersion)}`;
-    return `/openai/deployments/${encodeURIComponent(deployment)}${path}?api-version=${encodeURIComponent(this.apiVersion)}`;
+  protected override authHeaders(apiKey: string): Record<string, string> {
+    return { 'api-key': apiKey };
   }
 
   /** deployment = config.deployments[model] ?? model. */
@@ -65,42 +38,37 @@ export class AzureProvider implements Provider {
     return this.config.deployments?.[model] ?? model;
   }
 
-  private bind(model: string, call: CallContext): string {
-    const deployment = this.deployment(model);
-    this.deploymentOf.set(call, deployment);
-    return deployment;
+  /** Every call below passes the deployment name as the model, so it is also what the body says. */
+  protected override upstreamPath(path: string, deployment: string): string {
+    return `/openai/deployments/${encodeURIComponent(deployment)}${path}?api-version=${encodeURIComponent(this.apiVersion)}`;
   }
 
-  chat(req: ChatRequest, model: string, call: CallContext): Promise<ChatResponse> {
-    return this.inner.chat(req, this.bind(model, call), call);
+  override chat(req: ChatRequest, model: string, call: CallContext): Promise<ChatResponse> {
+    return super.chat(req, this.deployment(model), call);
   }
 
-  async chatStream(req: ChatRequest, model: string, call: CallContext): Promise<ChunkStream<ChatChunk>> {
-    return withoutFilterOnlyChunks(await this.inner.chatStream(req, this.bind(model, call), call));
+  override async chatStream(req: ChatRequest, model: string, call: CallContext): Promise<ChunkStream<ChatChunk>> {
+    return withoutFilterOnlyChunks(await super.chatStream(req, this.deployment(model), call));
   }
 
-  completions(req: CompletionRequest, model: string, call: CallContext): Promise<CompletionResponse> {
-    return this.inner.completions(req, this.bind(model, call), call);
+  override completions(req: CompletionRequest, model: string, call: CallContext): Promise<CompletionResponse> {
+    return super.completions(req, this.deployment(model), call);
   }
 
-  async completionsStream(req: CompletionRequest, model: string, call: CallContext): Promise<ChunkStream<CompletionChunk>> {
-    return withoutFilterOnlyChunks(await this.inner.completionsStream(req, this.bind(model, call), call));
+  override async completionsStream(req: CompletionRequest, model: string, call: CallContext): Promise<ChunkStream<CompletionChunk>> {
+    return withoutFilterOnlyChunks(await super.completionsStream(req, this.deployment(model), call));
   }
 
-  embeddings(req: EmbeddingsRequest, model: string, call: CallContext): Promise<EmbeddingsResponse> {
-    return this.inner.embeddings(req, this.bind(model, call), call);
+  override embeddings(req: EmbeddingsRequest, model: string, call: CallContext): Promise<EmbeddingsResponse> {
+    return super.embeddings(req, this.deployment(model), call);
   }
 
   /**
    * Azure's data plane has no list of deployments (GET /openai/models lists base models, which are not
    * callable names), so the configured models — or the deployment map's model names — are advertised.
    */
-  async listModels(_call: CallContext): Promise<string[]> {
+  override async listModels(_call: CallContext): Promise<string[]> {
     return this.config.models ?? Object.keys(this.config.deployments ?? {});
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
   }
 }
 

@@ -20,7 +20,7 @@ import { upstreamError } from '../upstream-error.js';
 const GATEWAY_FIELDS = ['fallbacks', 'drop_params'];
 
 export class OpenAICompatProvider implements Provider {
-  private readonly transport: HttpTransport;
+  protected readonly transport: HttpTransport;
   private readonly baseHeaders: Record<string, string>;
 
   constructor(readonly config: ResolvedProvider, readonly kind: ProviderKind) {
@@ -28,8 +28,17 @@ export class OpenAICompatProvider implements Provider {
       provider: config.name, baseUrl: config.baseUrl, connectTimeoutMs: config.connectTimeoutMs,
       timeoutMs: config.timeoutMs, maxConnections: config.maxConnections,
     });
-    this.baseHeaders = { 'content-type': 'application/json', accept: 'application/json', ...config.headers };
-    if (config.apiKey) this.baseHeaders.authorization = `Bearer ${config.apiKey}`;
+    this.baseHeaders = { 'content-type': 'application/json', accept: 'application/json', ...config.headers, ...(config.apiKey ? this.authHeaders(config.apiKey) : {}) };
+  }
+
+  /** How the key is sent; OpenAI-style servers take a Bearer token. */
+  protected authHeaders(apiKey: string): Record<string, string> {
+    return { authorization: `Bearer ${apiKey}` };
+  }
+
+  /** Where an OpenAI endpoint lives upstream (Azure puts the model, as a deployment, in the path). */
+  protected upstreamPath(path: string, _model: string): string {
+    return path;
   }
 
   get name(): string { return this.config.name; }
@@ -66,7 +75,7 @@ export class OpenAICompatProvider implements Provider {
   }
 
   async chat(req: ChatRequest, model: string, call: CallContext): Promise<ChatResponse> {
-    const res = await this.post('/chat/completions', this.body(req, model), call);
+    const res = await this.post(this.upstreamPath('/chat/completions', model), this.body(req, model), call);
     return this.json<ChatResponse>(res, call);
   }
 
@@ -74,23 +83,23 @@ export class OpenAICompatProvider implements Provider {
     // Always ask for usage so that spend is accounted even when the client did not ask; the pipeline
     // drops the usage-only chunk again when the client did not request it.
     const extra = this.kind.streamUsageOption === false ? undefined : { stream_options: { ...(req.stream_options ?? {}), include_usage: true } };
-    const res = await this.post('/chat/completions', this.body(req, model, extra), call);
+    const res = await this.post(this.upstreamPath('/chat/completions', model), this.body(req, model, extra), call);
     return this.events<ChatChunk>(res, call);
   }
 
   async completions(req: CompletionRequest, model: string, call: CallContext): Promise<CompletionResponse> {
-    const res = await this.post('/completions', this.body(req, model), call);
+    const res = await this.post(this.upstreamPath('/completions', model), this.body(req, model), call);
     return this.json<CompletionResponse>(res, call);
   }
 
   async completionsStream(req: CompletionRequest, model: string, call: CallContext): Promise<ChunkStream<CompletionChunk>> {
     const extra = this.kind.streamUsageOption === false ? undefined : { stream_options: { ...(req.stream_options ?? {}), include_usage: true } };
-    const res = await this.post('/completions', this.body(req, model, extra), call);
+    const res = await this.post(this.upstreamPath('/completions', model), this.body(req, model, extra), call);
     return this.events<CompletionChunk>(res, call);
   }
 
   async embeddings(req: EmbeddingsRequest, model: string, call: CallContext): Promise<EmbeddingsResponse> {
-    const res = await this.post('/embeddings', this.body(req, model), call);
+    const res = await this.post(this.upstreamPath('/embeddings', model), this.body(req, model), call);
     return this.json<EmbeddingsResponse>(res, call);
   }
 
