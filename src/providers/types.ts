@@ -49,5 +49,7 @@ export interface Provider {
   completionsStream(req: CompletionRequest, model: string, call: CallContext): Promise<ChunkStream<CompletionChunk>>;
   embeddings(req: EmbeddingsRequest, model: string, call: CallContext): Promise<EmbeddingsResponse>;
   listModels(call: CallContext): Promise<string[]>;
+  /** Exact input token count from the upstream, where it has an endpoint for it (Anthropic). */
+  countTokens?(req: ChatRequest, model: string, call: CallContext): Promise<number>;
   close(): Promise<void>;
 }

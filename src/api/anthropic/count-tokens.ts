@@ -11,12 +11,11 @@ import type { CallContext, Provider } from '../../providers/index.js';
 const CHARS_PER_TOKEN = 4;
 const TOKENS_PER_IMAGE = 1600;
 
-/** Providers that can count tokens exactly (the Anthropic adapter has this method). */
-interface TokenCounter { countTokens(req: ChatRequest, model: string, call: CallContext): Promise<number> }
+/** Providers that can count tokens exactly (the optional Provider.countTokens; Anthropic has it). */
+type TokenCounter = Required<Pick<Provider, 'countTokens'>>;
 
 export function exactCounter(p: Provider): TokenCounter | undefined {
-  const fn = (p as Partial<TokenCounter>).countTokens;
-  return typeof fn === 'function' ? (p as unknown as TokenCounter) : undefined;
+  return p.countTokens ? (p as TokenCounter) : undefined;
 }
 
 export function estimateTokens(req: ChatRequest): number {

@@ -11,8 +11,7 @@
 import { GatewayError } from '../../core/errors.js';
 import type { ChatChunk, ChatRequest, ChatResponse, EmbeddingsRequest, EmbeddingsResponse } from '../../core/types.js';
 import type { ResolvedProvider } from '../../config/index.js';
-import { toChatResponse } from '../anthropic/response.js';
-import type { AnthropicResponse } from '../anthropic/wire.js';
+import { toChatResponse, type AnthropicResponse } from '../anthropic/index.js';
 import type { ProviderKind } from '../catalog.js';
 import { embeddingInputs, embeddingsResponse, GoogleWireProvider } from '../gemini/convert.js';
 import type { CallContext, ChunkStream } from '../types.js';

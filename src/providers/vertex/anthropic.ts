@@ -8,9 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import { GatewayError } from '../../core/errors.js';
 import type { ChatChunk, ChatRequest } from '../../core/types.js';
-import { toAnthropicRequest } from '../anthropic/request.js';
-import { AnthropicStreamParser } from '../anthropic/stream.js';
-import type { AnthropicStreamEvent } from '../anthropic/wire.js';
+import { AnthropicStreamParser, toAnthropicRequest, type AnthropicStreamEvent } from '../anthropic/index.js';
 import { sseBatches } from '../sse.js';
 import type { HttpTransport, UpstreamResponse } from '../transport.js';
 import type { CallContext } from '../types.js';
