@@ -12,6 +12,7 @@ import { encode } from '../../cluster/wire/index.js';
 
 const ME = '12D3KooWMe';
 const OTHER = '12D3KooWOther';
+const MY_ORIGIN = `${ME}~3`; // counter/stats origin: peer id ~ incarnation
 const limits = { maxMessageBytes: 1024, statsBucketMs: 1000 };
 const NOW = 1_700_000_000_000;
 const check = (topic: string, body: unknown, from = ME) => validateGossip(topic, encode(body), from, limits, NOW);
@@ -23,8 +24,8 @@ test('valid messages on each topic are accepted and typed', () => {
   const r = check(TOPICS.members, hb);
   assert.equal(r.ok, true);
   assert.deepEqual(r.ok && r.message, { topic: 'members', message: hb });
-  assert.equal(reason(check(TOPICS.counters, { v: 1, t: 'ctr', sentAt: NOW, records: [['spend:vk', ME, 1.25, 0]] })), 'ok');
-  assert.equal(reason(check(TOPICS.stats, { v: 1, t: 'st', sentAt: NOW, records: [[ME, 'p/m', NOW - (NOW % 1000), 3, [1, 0, 250.5]]] })), 'ok');
+  assert.equal(reason(check(TOPICS.counters, { v: 1, t: 'ctr', sentAt: NOW, records: [['spend:vk', MY_ORIGIN, 1.25, 0]] })), 'ok');
+  assert.equal(reason(check(TOPICS.stats, { v: 1, t: 'st', sentAt: NOW, records: [[MY_ORIGIN, 'p/m', NOW - (NOW % 1000), 3, [1, 0, 250.5]]] })), 'ok');
   assert.equal(reason(check(TOPICS.config, { v: 1, t: 'cfg', sentAt: NOW, records: [['provider:a', { w: 1 }, NOW, 0, ME], ['provider:b', null, NOW, 1, ME]] })), 'ok');
 });
 
@@ -36,11 +37,11 @@ test('malformed payloads are rejected as malformed', () => {
   assert.equal(reason(check(TOPICS.members, { ...hb, load: -1 })), 'malformed');
   assert.equal(reason(check(TOPICS.members, { ...hb, addrs: 'x' })), 'malformed');
   assert.equal(reason(check(TOPICS.members, { ...hb, t: 'ctr' })), 'malformed');
-  assert.equal(reason(check(TOPICS.counters, { v: 1, t: 'ctr', sentAt: NOW, records: [['spend', ME, -5, 0]] })), 'malformed');
-  assert.equal(reason(check(TOPICS.counters, { v: 1, t: 'ctr', sentAt: NOW, records: [['spend', ME, 'NaN', 0]] })), 'malformed');
-  assert.equal(reason(check(TOPICS.counters, { v: 1, t: 'ctr', sentAt: NOW, records: [['x'.repeat(513), ME, 1, 0]] })), 'malformed');
-  assert.equal(reason(check(TOPICS.counters, { v: 1, t: 'ctr', sentAt: NOW, records: [['', ME, 1, 0]] })), 'malformed');
-  assert.equal(reason(check(TOPICS.stats, { v: 1, t: 'st', sentAt: NOW, records: [[ME, 'k', 1000, 0, [1]]] })), 'malformed');
+  assert.equal(reason(check(TOPICS.counters, { v: 1, t: 'ctr', sentAt: NOW, records: [['spend', MY_ORIGIN, -5, 0]] })), 'malformed');
+  assert.equal(reason(check(TOPICS.counters, { v: 1, t: 'ctr', sentAt: NOW, records: [['spend', MY_ORIGIN, 'NaN', 0]] })), 'malformed');
+  assert.equal(reason(check(TOPICS.counters, { v: 1, t: 'ctr', sentAt: NOW, records: [['x'.repeat(513), MY_ORIGIN, 1, 0]] })), 'malformed');
+  assert.equal(reason(check(TOPICS.counters, { v: 1, t: 'ctr', sentAt: NOW, records: [['', MY_ORIGIN, 1, 0]] })), 'malformed');
+  assert.equal(reason(check(TOPICS.stats, { v: 1, t: 'st', sentAt: NOW, records: [[MY_ORIGIN, 'k', 1000, 0, [1]]] })), 'malformed');
   assert.equal(reason(check(TOPICS.config, { v: 1, t: 'cfg', sentAt: NOW, records: [['id', undefined, NOW, 0, ME]] })), 'malformed');
 });
 
@@ -55,9 +56,11 @@ test('wrong wire version is rejected as version', () => {
 });
 
 test('records claiming another origin, misaligned buckets and far-future clocks are invalid', () => {
-  assert.equal(reason(check(TOPICS.counters, { v: 1, t: 'ctr', sentAt: NOW, records: [['spend', OTHER, 100, 0]] })), 'invalid');
-  assert.equal(reason(check(TOPICS.stats, { v: 1, t: 'st', sentAt: NOW, records: [[OTHER, 'k', 1000, 1, [1]]] })), 'invalid');
-  assert.equal(reason(check(TOPICS.stats, { v: 1, t: 'st', sentAt: NOW, records: [[ME, 'k', 1500, 1, [1]]] })), 'invalid');
+  assert.equal(reason(check(TOPICS.counters, { v: 1, t: 'ctr', sentAt: NOW, records: [['spend', `${OTHER}~1`, 100, 0]] })), 'invalid');
+  assert.equal(reason(check(TOPICS.counters, { v: 1, t: 'ctr', sentAt: NOW, records: [['spend', ME, 100, 0]] })), 'invalid');
+  assert.equal(reason(check(TOPICS.counters, { v: 1, t: 'ctr', sentAt: NOW, records: [['spend', `${ME}x~1`, 100, 0]] })), 'invalid');
+  assert.equal(reason(check(TOPICS.stats, { v: 1, t: 'st', sentAt: NOW, records: [[`${OTHER}~1`, 'k', 1000, 1, [1]]] })), 'invalid');
+  assert.equal(reason(check(TOPICS.stats, { v: 1, t: 'st', sentAt: NOW, records: [[MY_ORIGIN, 'k', 1500, 1, [1]]] })), 'invalid');
   assert.equal(reason(check(TOPICS.config, { v: 1, t: 'cfg', sentAt: NOW, records: [['id', 1, NOW, 0, OTHER]] })), 'invalid');
   assert.equal(reason(check(TOPICS.config, { v: 1, t: 'cfg', sentAt: NOW, records: [['id', 1, NOW + 2 * 3600_000, 0, ME]] })), 'invalid');
   assert.equal(reason(validateGossip('/other/topic', encode(hb), ME, limits, NOW)), 'unknown-topic');
