@@ -29,6 +29,7 @@ export function startCommand(): Command {
     .addOption(new Option('--seed-dns <name...>', 'DNS name whose addresses are seeds (repeatable)').env('SWITCHYARD_SEED_DNS').argParser(list))
     .addOption(new Option('--announce <multiaddr...>', 'address(es) peers should use to reach this node').env('SWITCHYARD_ANNOUNCE').argParser(list))
     .addOption(new Option('--cluster-insecure', 'join a cluster without a key (local development only)').env('SWITCHYARD_CLUSTER_INSECURE'))
+    .addOption(new Option('--admin-token <token>', 'bootstrap admin token for /api (default: generated into the data dir)').env('SWITCHYARD_ADMIN_TOKEN'))
     .addOption(new Option('--allow-js-fallback', 'run even if only the slow JavaScript fallback of uWebSockets.js loads (not for production)').env('SWITCHYARD_ALLOW_JS_FALLBACK'))
     .action(async (opts) => {
       let cfg;
@@ -37,7 +38,7 @@ export function startCommand(): Command {
           config: opts.config, host: opts.host, port: opts.port, workers: opts.workers === 0 ? undefined : opts.workers,
           dataDir: opts.dataDir, logLevel: opts.logLevel, allowJsFallback: opts.allowJsFallback ? true : undefined,
           clusterHost: opts.clusterHost, clusterPort: opts.clusterPort, clusterKey: opts.clusterKey, clusterKeyFile: opts.clusterKeyFile,
-          seeds: opts.seed, seedDns: opts.seedDns, announce: opts.announce, clusterInsecure: opts.clusterInsecure ? true : undefined,
+          seeds: opts.seed, seedDns: opts.seedDns, announce: opts.announce, clusterInsecure: opts.clusterInsecure ? true : undefined, adminToken: opts.adminToken,
         });
       } catch (err) {
         if (err instanceof ConfigError) {

@@ -5,7 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import type { ZodIssue } from 'zod';
 import { PROVIDER_KINDS, providerKind } from '../providers/catalog.js';
 import { configSchema, type ConfigFile } from './schema.js';
-import type { AliasConfig, ResolvedConfig, ResolvedProvider, RoutingConfig } from './resolved.js';
+import type { AliasConfig, ObservabilityConfig, ResolvedConfig, ResolvedProvider, RoutingConfig } from './resolved.js';
 import type { RoutingConfigFile } from './schema.js';
 
 /** Options that come from the CLI / SWITCHYARD_* env vars and override the file. */
@@ -25,6 +25,10 @@ export interface ConfigOverrides {
   seedDns?: string[];
   announce?: string[];
   clusterInsecure?: boolean;
+  /** OTLP/HTTP endpoint (base URL, e.g. http://127.0.0.1:4318): turns tracing on. */
+  otelEndpoint?: string;
+  otelSampleRatio?: number;
+  adminToken?: string;
 }
 
 export class ConfigError extends Error {
@@ -186,6 +190,9 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     providers,
     aliases,
     routing: resolveRouting(file.routing ?? {}),
+    adminToken: overrides.adminToken ?? file.auth?.admin_token,
+    enforceAuth: file.auth?.enforce_auth,
+    pricing: file.pricing ?? {},
     cluster: {
       host: overrides.clusterHost ?? file.cluster?.host,
       port: overrides.clusterPort ?? file.cluster?.port ?? 7946,
@@ -202,6 +209,35 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     },
     dropParams: file.drop_params ?? false,
     testHooks: env.SWITCHYARD_TEST_HOOKS === '1',
+    observability: resolveObservability(file.observability ?? {}, overrides, env),
+  };
+}
+
+const DAY_MS = 86_400_000;
+
+function resolveObservability(o: NonNullable<ConfigFile['observability']>, overrides: ConfigOverrides, env: NodeJS.ProcessEnv): ObservabilityConfig {
+  const t = o.otel ?? {};
+  const r = o.request_log ?? {};
+  const endpoint = overrides.otelEndpoint || env.SWITCHYARD_OTEL_ENDPOINT || t.endpoint;
+  if (endpoint && !/^https?:\/\/[^/\s]+/.test(endpoint)) throw new ConfigError([`OpenTelemetry endpoint: expected an http(s) URL such as http://127.0.0.1:4318, got "${endpoint}"`], 'environment');
+  const envRatio = env.SWITCHYARD_OTEL_SAMPLE_RATIO ? Number(env.SWITCHYARD_OTEL_SAMPLE_RATIO) : undefined;
+  if (envRatio !== undefined && !(envRatio >= 0 && envRatio <= 1)) throw new ConfigError([`SWITCHYARD_OTEL_SAMPLE_RATIO: expected a number between 0 and 1`], 'environment');
+  return {
+    otel: endpoint ? {
+      endpoint: endpoint.replace(/\/+$/, ''),
+      sampleRatio: overrides.otelSampleRatio ?? envRatio ?? t.sample_ratio ?? 1,
+      serviceName: t.service_name ?? 'switchyard',
+      exportDelayMs: t.export_delay_ms ?? 1_000,
+    } : undefined,
+    requestLog: {
+      enabled: r.enabled ?? true,
+      retentionMs: r.retention_ms ?? Math.round((r.retention_days ?? 7) * DAY_MS),
+      sweepIntervalMs: r.sweep_interval_ms ?? 60_000,
+      bodies: r.bodies ?? false,
+      maxBodyBytes: r.max_body_bytes ?? 64 * 1024,
+      queueSize: r.queue_size ?? 10_000,
+      flushMs: r.flush_ms ?? 100,
+    },
   };
 }
 

@@ -69,6 +69,15 @@ export interface ClusterConfig {
   syncIntervalMs?: number;
 }
 
+export interface ObservabilityConfig {
+  /** Absent: tracing off (no SDK loaded, zero cost). */
+  otel?: { endpoint: string; sampleRatio: number; serviceName: string; exportDelayMs: number };
+  requestLog: {
+    enabled: boolean; retentionMs: number; sweepIntervalMs: number; bodies: boolean; maxBodyBytes: number;
+    queueSize: number; flushMs: number;
+  };
+}
+
 export interface ResolvedConfig {
   host: string;
   port: number;
@@ -82,6 +91,13 @@ export interface ResolvedConfig {
   aliases: Record<string, AliasConfig>;
   routing: RoutingConfig;
   cluster: ClusterConfig;
+  /** Bootstrap admin token (else one is generated into the data dir). */
+  adminToken?: string;
+  /** Initial enforce_auth (the admin API setting wins once set). */
+  enforceAuth?: boolean;
+  pricing: Record<string, { input: number; output: number; cached_input?: number; cache_write?: number }>;
   dropParams: boolean;
   testHooks: boolean;
+  /** Tracing and the request log (optional so hand-built configs in tests stay valid). */
+  observability?: ObservabilityConfig;
 }

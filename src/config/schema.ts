@@ -123,6 +123,42 @@ export const configSchema = z.object({
   models: z.record(z.union([target, aliasSchema])).optional(),
   routing: routingSchema.optional(),
   drop_params: z.boolean().optional(),
+  observability: z.object({
+    /** OpenTelemetry tracing: off unless an OTLP/HTTP endpoint is given (here, --otel or SWITCHYARD_OTEL_ENDPOINT). */
+    otel: z.object({
+      endpoint: z.string().url().optional(),
+      /** Share of new traces sampled (a client's sampled traceparent is followed either way). */
+      sample_ratio: z.number().min(0).max(1).optional(),
+      service_name: z.string().min(1).optional(),
+      /** Batch span processor: longest wait before spans are exported. */
+      export_delay_ms: z.number().int().positive().optional(),
+    }).strict().optional(),
+    request_log: z.object({
+      enabled: z.boolean().optional(),
+      retention_days: z.number().positive().optional(),
+      /** Finer than days (tests, small disks); wins over retention_days. */
+      retention_ms: z.number().int().positive().optional(),
+      sweep_interval_ms: z.number().int().positive().optional(),
+      /** Store request bodies too (off by default: they may hold personal data). */
+      bodies: z.boolean().optional(),
+      max_body_bytes: z.number().int().positive().optional(),
+      /** Entries a worker holds before it drops (and counts) new ones. */
+      queue_size: z.number().int().positive().optional(),
+      flush_ms: z.number().int().positive().optional(),
+    }).strict().optional(),
+  }).strict().optional(),
+  /** Governance: whether requests need a virtual key, and the bootstrap admin token. */
+  auth: z.object({
+    enforce_auth: z.boolean().optional(),
+    admin_token: secret.optional(),
+  }).strict().optional(),
+  /** Prices overriding the bundled table, USD per 1M tokens, keyed "provider/model" or "model". */
+  pricing: z.record(z.object({
+    input: z.number().nonnegative(),
+    output: z.number().nonnegative(),
+    cached_input: z.number().nonnegative().optional(),
+    cache_write: z.number().nonnegative().optional(),
+  }).strict()).optional(),
   cluster: z.object({
     host: z.string().min(1).optional(),
     port: z.number().int().min(0).max(65535).optional(),

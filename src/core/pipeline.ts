@@ -12,7 +12,16 @@ import type { Target } from './resolve.js';
 import type { ResponseSink } from './sink.js';
 import type { Usage } from './types.js';
 
+/** Governance as the pipeline sees it (implemented by governance/enforcer.ts). */
+export interface Governance {
+  admit(st: RequestState, body: Record<string, unknown>): GovernanceTicket | undefined;
+  settle(t: GovernanceTicket, st: RequestState): void;
+  account(st: RequestState): void;
+}
+export interface GovernanceTicket { allow(d: { providerName: string; model: string }): import('./errors.js').GatewayError | null }
+
 export interface GatewayState {
+  governance?: Governance;
   /** One instance per configured provider (model listing). */
   providers: Map<string, Provider>;
   /** Alias names (model listing). */
@@ -35,8 +44,20 @@ export function newCall(st: RequestState, headers?: Record<string, string>, drop
  * Runs `run` through the router: deployment choice, retries, key rotation and fallbacks. This is the
  * route -> provider step every ingress dialect uses.
  */
-export function route(gw: GatewayState, st: RequestState, opts: ExecuteOptions, run: Run): Promise<void> {
-  return gw.router.execute(st, opts, run);
+export async function route(gw: GatewayState, st: RequestState, opts: ExecuteOptions, run: Run): Promise<void> {
+  const gov = gw.governance;
+  if (!gov) return gw.router.execute(st, opts, run);
+  // Authentication, rate limits and budgets come before anything is sent upstream.
+  const ticket = gov.admit(st, opts.request ?? { model: opts.model });
+  if (!ticket) {
+    try { await gw.router.execute(st, opts, run); } finally { gov.account(st); }
+    return;
+  }
+  try {
+    await gw.router.execute(st, { ...opts, allow: (d) => ticket.allow(d) }, run);
+  } finally {
+    gov.settle(ticket, st);
+  }
 }
 
 /** Resolves a model to its first deployment without routing (validation, token counting). */

@@ -28,7 +28,20 @@ export class RequestState {
   /** The overhead reported in x-switchyard-overhead-us when the response headers were written. */
   reportedOverheadUs?: number;
 
+  /** Extra response headers as a flat [name, value, name, value, ...] list. */
+  readonly headers: string[] = [];
+  /** The key headers the client sent (read by governance). */
+  credentials?: { authorization?: string; xApiKey?: string; xGoogApiKey?: string; apiKey?: string };
+  /** Who is calling (set by governance after authentication). */
+  principal?: { keyId: string; keyName: string; teamId?: string; customerId?: string };
+  /** Cost of the request in USD (set by governance at settlement). */
+  costUsd?: number;
+
   constructor(readonly requestId: string, readonly route: string) {}
+
+  setHeader(name: string, value: string): void {
+    this.headers.push(name, value);
+  }
 
   get signal(): AbortSignal { return this.controller.signal; }
 

@@ -25,8 +25,6 @@ export class HttpContext extends RequestState {
   headersSent = false;
   /** The response is complete (or the client went away). */
   done = false;
-  /** Extra response headers as a flat [name, value, name, value, ...] list. */
-  readonly headers: string[] = [];
   private writableWaiter?: () => void;
 
   constructor(
@@ -46,10 +44,6 @@ export class HttpContext extends RequestState {
   internalError?: unknown;
 
   get closeConnection(): boolean { return this.forceClose || this.hooks.isDraining(); }
-
-  setHeader(name: string, value: string): void {
-    this.headers.push(name, value);
-  }
 
   private onAborted(): void {
     this.aborted = true;

@@ -85,6 +85,7 @@ export class DataPlane {
       firstByteTimeoutMs: req.getHeader('x-switchyard-first-byte-timeout-ms'),
       streamIdleTimeoutMs: req.getHeader('x-switchyard-stream-idle-timeout-ms'),
     };
+    ctx.credentials = headers;
     const params: string[] = [];
     for (let i = 0; ; i++) {
       const p = req.getParameter(i);

@@ -9,6 +9,7 @@ import { createClusterAgent, parseClusterKey, type ClusterAgent } from '../../cl
 import { performance } from 'node:perf_hooks';
 import type { ResolvedConfig } from '../config/index.js';
 import { createLogger, NodeMetrics, type Logger } from '../observe/index.js';
+import { startRequestLog } from '../store/index.js';
 import { ControlPlane } from './control.js';
 import { Supervisor } from './supervisor.js';
 import { FALLBACK_ERROR, uwsStatus } from './uws-check.js';
@@ -34,12 +35,15 @@ export async function startNode(cfg: ResolvedConfig, log: Logger = createLogger(
   const supervisor = new Supervisor(cfg, log, metrics);
   const control = new ControlPlane(cfg, agent, (m) => supervisor.broadcast(m), log);
   supervisor.control = control;
+  const requestLog = startRequestLog(cfg.observability?.requestLog, dataDir, agent.nodeId, (m, fn) => control.handle(m, fn),
+    (err) => log.error({ component: 'request-log', err: { message: (err as Error)?.message } }, 'request log write or sweep failed'));
   control.start();
   try {
     await supervisor.start();
   } catch (err) {
     await supervisor.stop(0);
     control.stop();
+    await requestLog?.close();
     await agent.stop();
     throw new StartupError(`cannot start: ${(err as Error).message}`);
   }
@@ -55,6 +59,7 @@ export async function startNode(cfg: ResolvedConfig, log: Logger = createLogger(
       log.info({ timeoutMs: cfg.shutdownTimeoutMs }, 'shutting down: draining in-flight requests');
       await supervisor.stop(cfg.shutdownTimeoutMs);
       control.stop();
+      await requestLog?.close();
       await agent.stop();
       log.info('stopped');
       log.flush();

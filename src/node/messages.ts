@@ -2,6 +2,7 @@
 /** One worker registry's getMetricsAsJSON() output. */
 type metric = object;
 import type { ResolvedConfig } from '../config/index.js';
+import type { GovernanceSnapshot, UsageBatch } from '../governance/index.js';
 import type { ClusterRoutingSnapshot, Observation } from '../router/index.js';
 
 export interface WorkerData { config: ResolvedConfig; index: number }
@@ -11,6 +12,7 @@ export type ToWorker =
   | { type: 'collect'; id: number }
   | { type: 'scrape-result'; id: number; text: string; ok: boolean }
   | { type: 'cluster-view'; snapshot: ClusterRoutingSnapshot }
+  | { type: 'governance'; snapshot: GovernanceSnapshot }
   | { type: 'rpc-result'; id: number; ok: boolean; value?: unknown; error?: { status: number; message: string; code?: string } };
 
 export type FromWorker =
@@ -21,5 +23,7 @@ export type FromWorker =
   | { type: 'drained'; inFlight: number }
   /** Upstream outcomes, batched; the main thread merges them into the cluster's statistics. */
   | { type: 'obs'; items: Observation[] }
+  /** Finished requests for spend, rate-limit and usage accounting. */
+  | { type: 'usage'; batch: UsageBatch }
   /** A control-plane call (admin API, cluster status) answered by the main thread. */
   | { type: 'rpc'; id: number; method: string; args?: unknown };

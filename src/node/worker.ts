@@ -8,7 +8,8 @@ import { ingressRoutes, openaiDialect, PREFIX_DIALECTS } from '../api/index.js';
 import { GatewayError } from '../core/errors.js';
 import type { GatewayState } from '../core/pipeline.js';
 import { DataPlane, type HttpContext } from '../http/index.js';
-import { createLogger, WorkerMetrics } from '../observe/index.js';
+import { createLogger, createTracing, observeRoutes, RequestLogQueue, shouldLog, toLogEntry, WorkerMetrics } from '../observe/index.js';
+import type { RequestState } from '../core/request-state.js';
 import { createProviderInstances, createRouter } from '../router/index.js';
 import type { FromWorker, ToWorker, WorkerData } from './messages.js';
 import { systemRoutes } from './system-routes.js';
@@ -20,9 +21,12 @@ const log = createLogger(config.logLevel, { worker: index, thread: threadId });
 const metrics = new WorkerMetrics();
 const instances = createProviderInstances(config);
 const providers = instances.byName;
+// Tracing is off unless configured; when off the SDK is never loaded and the router gets no trace hooks.
+const tracing = await createTracing(config.observability?.otel, { 'switchyard.worker': index });
 const router = createRouter(config, instances, {
   retry: (d) => metrics.retries.inc({ provider: d.providerName }),
   fallback: () => metrics.fallbacks.inc(),
+  ...(tracing ? { routeStart: tracing.route, attempt: tracing.attempt } : {}),
 });
 router.state.onTransition = (t) => {
   metrics.circuitTransitions.inc({ deployment: t.deployment, to: t.to });
@@ -63,9 +67,19 @@ function scrape(): Promise<string> {
   });
 }
 
+// Request log: entries are queued here and sent to the main thread in batches (it writes them to lmdb).
+const logCfg = config.observability?.requestLog;
+const requestLog = logCfg?.enabled === false ? undefined : new RequestLogQueue(
+  (batch) => { control('logs.append', batch).catch(() => { /* the main thread logs its own write errors */ }); },
+  { maxEntries: logCfg?.queueSize ?? 10_000, flushMs: logCfg?.flushMs ?? 100, registry: metrics.registry },
+);
+const bodyCapture = requestLog && logCfg?.bodies ? { maxBytes: logCfg.maxBodyBytes, bodies: new WeakMap<RequestState, string>() } : undefined;
+
 function onFinish(ctx: HttpContext): void {
   inFlight--;
   metrics.finished(ctx);
+  tracing?.finish(ctx);
+  if (requestLog && shouldLog(ctx.route)) requestLog.push(toLogEntry(ctx, performance.now(), bodyCapture?.bodies.get(ctx)));
   const u = ctx.usage;
   const fields = {
     reqId: ctx.requestId, route: ctx.route, status: ctx.status, provider: ctx.provider, model: ctx.model, stream: ctx.stream || undefined,
@@ -82,8 +96,8 @@ function onFinish(ctx: HttpContext): void {
 
 const plane = new DataPlane(
   [
-    ...ingressRoutes(gw),
-    ...adminRoutes(gw, control),
+    ...observeRoutes(ingressRoutes(gw), tracing, bodyCapture),
+    ...adminRoutes(gw, control, { isDraining: () => draining }),
     ...systemRoutes({ isReady: () => !draining, scrape, testHooks: config.testHooks }),
   ],
   {
@@ -102,7 +116,9 @@ async function drain(timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   send({ type: 'drained', inFlight });
+  requestLog?.stop();
   await Promise.allSettled([...instances.keyed.values()].flat().map((k) => k.provider.close()));
+  await tracing?.shutdown().catch(() => { /* the collector is gone; spans are lost, the node still stops */ });
   log.flush();
   plane.close();
   process.exit(0);

@@ -23,6 +23,10 @@ export interface ExecuteOptions {
   timeouts?: Timeouts;
   headers?: Record<string, string>;
   dropParams?: boolean;
+  /** Governance: null when the caller may use a deployment, else the error that says why not. */
+  allow?: (d: Deployment) => GatewayError | null;
+  /** The request body (governance estimates its cost before admission). */
+  request?: Record<string, unknown>;
 }
 
 export type Run = (provider: Provider, model: string, call: CallContext) => Promise<void>;
@@ -30,6 +34,9 @@ export type Run = (provider: Provider, model: string, call: CallContext) => Prom
 export interface RouterEvents {
   retry?(d: Deployment): void;
   fallback?(from: string, to: string): void;
+  /** Tracing (absent when off): routing begins; one upstream attempt begins (returns its end callback). */
+  routeStart?(st: RequestState, model: string): void;
+  attempt?(st: RequestState, d: Deployment, provider: Provider, call: CallContext): (err?: GatewayError) => void;
 }
 
 const KIND_BY_CODE: Record<string, FailureInfo['kind']> = {
@@ -51,6 +58,7 @@ export class Router {
 
   async execute(st: RequestState, opts: ExecuteOptions, run: Run): Promise<void> {
     const cfg = this.state.cfg;
+    this.events.routeStart?.(st, opts.model);
     const primary = this.catalog.resolve(opts.model);
     // Resolve every fallback up front: an unknown name is the client's (or config's) error, before any upstream call.
     let chain = (opts.fallbacks ?? primary.alias?.fallbacks ?? []).map((m) => this.catalog.resolve(m));
@@ -61,10 +69,21 @@ export class Router {
     let lastErr: GatewayError | undefined;
     let attempts = 0;
     let groups: Group[] = [primary, ...chain];
+    let denied: GatewayError | undefined;
+    const permitted = (deployments: Deployment[]): Deployment[] => {
+      if (!opts.allow) return deployments;
+      return deployments.filter((d) => {
+        const why = opts.allow!(d);
+        if (why) denied ??= why;
+        return !why;
+      });
+    };
     for (let gi = 0; gi < groups.length; gi++) {
       const group = groups[gi];
       if (gi > 0) this.events.fallback?.(groups[gi - 1].name, group.name);
-      const order = this.state.order(group.deployments, Date.now());
+      const candidates = permitted(group.deployments);
+      if (candidates.length === 0) continue;
+      const order = this.state.order(candidates, Date.now());
       if (order.length === 0) {
         lastErr = new GatewayError({ status: 503, type: 'overloaded_error', code: 'circuit_open', message: `Every deployment of \`${group.name}\` is unavailable (circuit open).`, retryAfter: 1 });
         continue;
@@ -113,8 +132,10 @@ export class Router {
         attempts++;
         prev = d;
         const call = this.call(st, opts, key.provider);
+        const traced = this.events.attempt?.(st, d, key.provider, call);
         try {
           await run(key.provider, d.model, call);
+          traced?.();
           const end = call.upstreamEnd || performance.now();
           const failedLate = st.error !== undefined && healthFailure(st.error);
           this.state.record(d, Date.now(), failedLate ? 'failure' : 'success', admit.probe, end - call.upstreamStart, st.stream ? end - call.upstreamStart : undefined);
@@ -122,6 +143,7 @@ export class Router {
         } catch (err) {
           const e = toGatewayError(err);
           lastErr = e;
+          traced?.(e);
           const latency = (call.upstreamEnd || performance.now()) - (call.upstreamStart || performance.now());
           if (st.signal.aborted || e.code === 'client_closed_request') {
             this.state.record(d, Date.now(), 'neutral', admit.probe, latency);
@@ -161,7 +183,7 @@ export class Router {
       }
       chain = groups.slice(gi + 1);
     }
-    throw lastErr ?? new GatewayError({ status: 502, type: 'upstream_error', code: 'no_deployment', message: 'no deployment could serve the request' });
+    throw lastErr ?? denied ?? new GatewayError({ status: 502, type: 'upstream_error', code: 'no_deployment', message: 'no deployment could serve the request' });
   }
 
   private call(st: RequestState, opts: ExecuteOptions, provider: Provider): CallContext {

@@ -17,6 +17,7 @@ const ms = (v: string) => (v && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : u
 export function routeOptions(gw: GatewayState, body: Obj, h: RequestHeaders): ExecuteOptions {
   return {
     model: body.model as string,
+    request: body,
     fallbacks: Array.isArray(body.fallbacks) ? (body.fallbacks as string[]) : undefined,
     dropParams: typeof body.drop_params === 'boolean' ? body.drop_params : gw.dropParams === true,
     timeouts: { totalMs: ms(h.timeoutMs), firstByteMs: ms(h.firstByteTimeoutMs), streamIdleMs: ms(h.streamIdleTimeoutMs) },
