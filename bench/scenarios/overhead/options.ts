@@ -1,0 +1,25 @@
+export type ArmId = 'direct' | 'bare-proxy' | 'switchyard-1' | 'switchyard-default';
+export const ALL_ARMS: ArmId[] = ['direct', 'bare-proxy', 'switchyard-1', 'switchyard-default'];
+
+export interface OverheadOptions {
+  /** open-loop rates, requests per second */
+  rps: number[];
+  /** closed-loop concurrencies */
+  concurrency: number[];
+  arms: ArmId[];
+  rounds: number;
+  slotS: number;
+  slotWarmupS: number;
+  warmupS: number;
+  /** mock upstream latency, ms */
+  latencyMs: number;
+  /** open-loop connections from the load generator */
+  connections: number;
+  quick: boolean;
+}
+
+type Timing = Pick<OverheadOptions, 'rounds' | 'slotS' | 'slotWarmupS' | 'warmupS'>;
+/** 4 loads x 4 arms x (3 + 5 x 3.5) s ≈ 5.5 min */
+export const FULL: Timing = { rounds: 5, slotS: 3, slotWarmupS: 0.5, warmupS: 3 };
+/** 4 loads x 4 arms x (0.5 + 2 x 1.2) s ≈ 46 s */
+export const QUICK: Timing = { rounds: 2, slotS: 1, slotWarmupS: 0.2, warmupS: 0.5 };
