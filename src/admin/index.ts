@@ -1,17 +1,29 @@
 /** Management API (/api/*). */
-import { openaiDialect } from '../api/index.js';
 import type { GatewayState } from '../core/pipeline.js';
-import { sendBody, type Route } from '../http/index.js';
+import type { Action, GovernanceSnapshot } from '../governance/index.js';
+import type { Route } from '../http/index.js';
+import { authenticateAdmin } from './auth.js';
+import { governanceRoutes, guarded } from './governance.js';
 import { clusterReport, type ControlCall } from './cluster.js';
 import { logRoutes, type LogRouteOptions } from './logs.js';
 import { routingReport } from './routing.js';
 
 export type { ControlCall } from './cluster.js';
 
-export function adminRoutes(gw: GatewayState, control: ControlCall, opts: LogRouteOptions = { isDraining: () => false }): Route[] {
+/** Every /api route checks the caller's role (admin.auth.ts); nothing here is open. */
+export function adminRoutes(gw: GatewayState, control: ControlCall, opts: LogRouteOptions & { snapshot: () => GovernanceSnapshot | undefined }): Route[] {
+  const snap = opts.snapshot;
+  const secured = (action: Action, routes: Route[]): Route[] => routes.map((r) => ({
+    ...r,
+    handle: (ctx, body, h, params, query, url) => {
+      authenticateAdmin(ctx, snap(), action);
+      return r.handle(ctx, body, h, params, query, url);
+    },
+  }));
   return [
-    ...logRoutes(control, opts),
-    { method: 'get', pattern: '/api/routing', name: 'admin', dialect: openaiDialect, body: false, handle: (ctx) => sendBody(ctx, 200, JSON.stringify(routingReport(gw))) },
-    { method: 'get', pattern: '/api/cluster', name: 'admin', dialect: openaiDialect, body: false, handle: async (ctx) => sendBody(ctx, 200, JSON.stringify(await clusterReport(gw, control))) },
+    ...secured('logs.read', logRoutes(control, opts)),
+    guarded(snap, 'get', '/api/routing', 'routing.read', 200, async () => routingReport(gw)),
+    guarded(snap, 'get', '/api/cluster', 'cluster.read', 200, async () => clusterReport(gw, control)),
+    ...governanceRoutes(snap, control),
   ];
 }

@@ -9,6 +9,7 @@ import { GatewayError } from '../core/errors.js';
 import type { Logger } from '../observe/index.js';
 import { ClusterRoutingView, STATS_PREFIX, type ClusterRoutingSnapshot, type Observation } from '../router/index.js';
 import { BUCKET_VECTOR_LENGTH, DEFAULT_BREAKER_CONFIG, addSample, type BreakerConfig } from '../routing/index.js';
+import type { GovernanceService, GovernanceSnapshot, UsageBatch } from '../governance/index.js';
 import type { ToWorker } from './messages.js';
 
 const VIEW_TICK_MS = 100;
@@ -21,6 +22,8 @@ export class ControlPlane {
   private lastSent = '';
   private timer?: NodeJS.Timeout;
   private readonly rpcs = new Map<string, RpcHandler>();
+  private governanceSnapshot?: GovernanceSnapshot;
+  governance?: GovernanceService;
 
   constructor(
     private readonly cfg: ResolvedConfig,
@@ -81,7 +84,18 @@ export class ControlPlane {
   }
 
   welcome(): ToWorker[] {
-    return [{ type: 'cluster-view', snapshot: this.snapshot }];
+    const out: ToWorker[] = [{ type: 'cluster-view', snapshot: this.snapshot }];
+    if (this.governanceSnapshot) out.push({ type: 'governance', snapshot: this.governanceSnapshot });
+    return out;
+  }
+
+  publishGovernance(snapshot: GovernanceSnapshot): void {
+    this.governanceSnapshot = snapshot;
+    this.broadcast({ type: 'governance', snapshot });
+  }
+
+  onUsage(batch: UsageBatch): void {
+    this.governance?.onUsage(batch);
   }
 
   async onRpc(method: string, args: unknown): Promise<unknown> {

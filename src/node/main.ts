@@ -10,7 +10,10 @@ import { performance } from 'node:perf_hooks';
 import type { ResolvedConfig } from '../config/index.js';
 import { createLogger, NodeMetrics, type Logger } from '../observe/index.js';
 import { startRequestLog } from '../store/index.js';
+import { GovernanceService } from '../governance/index.js';
+import { adminTokenHash } from './admin-token.js';
 import { ControlPlane } from './control.js';
+import { registerGovernanceRpc } from './governance-rpc.js';
 import { Supervisor } from './supervisor.js';
 import { FALLBACK_ERROR, uwsStatus } from './uws-check.js';
 
@@ -35,9 +38,15 @@ export async function startNode(cfg: ResolvedConfig, log: Logger = createLogger(
   const supervisor = new Supervisor(cfg, log, metrics);
   const control = new ControlPlane(cfg, agent, (m) => supervisor.broadcast(m), log);
   supervisor.control = control;
+  const governance = new GovernanceService(agent, (snap) => control.publishGovernance(snap), {
+    adminTokenHashes: [adminTokenHash(cfg.adminToken, dataDir, log)], pricing: cfg.pricing, defaultEnforceAuth: cfg.enforceAuth,
+  });
+  registerGovernanceRpc(control, governance);
+  control.governance = governance;
   const requestLog = startRequestLog(cfg.observability?.requestLog, dataDir, agent.nodeId, (m, fn) => control.handle(m, fn),
     (err) => log.error({ component: 'request-log', err: { message: (err as Error)?.message } }, 'request log write or sweep failed'));
   control.start();
+  governance.start();
   try {
     await supervisor.start();
   } catch (err) {

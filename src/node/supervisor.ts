@@ -15,6 +15,7 @@ const COLLECT_TIMEOUT_MS = 2_000;
 /** What the control plane does with messages from workers. */
 export interface ControlHandlers {
   onObservations(items: import('../router/index.js').Observation[]): void;
+  onUsage(batch: import('../governance/index.js').UsageBatch): void;
   onRpc(method: string, args: unknown): Promise<unknown>;
   /** Messages every new or restarted worker gets at once (the current snapshots). */
   welcome(): ToWorker[];
@@ -84,6 +85,9 @@ export class Supervisor {
         break;
       case 'obs':
         this.control?.onObservations(m.items);
+        break;
+      case 'usage':
+        this.control?.onUsage(m.batch);
         break;
       case 'rpc': {
         const control = this.control;

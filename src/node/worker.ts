@@ -10,6 +10,7 @@ import type { GatewayState } from '../core/pipeline.js';
 import { DataPlane, type HttpContext } from '../http/index.js';
 import { createLogger, createTracing, observeRoutes, RequestLogQueue, shouldLog, toLogEntry, WorkerMetrics } from '../observe/index.js';
 import type { RequestState } from '../core/request-state.js';
+import { Enforcer, Pricer } from '../governance/index.js';
 import { createProviderInstances, createRouter } from '../router/index.js';
 import type { FromWorker, ToWorker, WorkerData } from './messages.js';
 import { systemRoutes } from './system-routes.js';
@@ -32,7 +33,14 @@ router.state.onTransition = (t) => {
   metrics.circuitTransitions.inc({ deployment: t.deployment, to: t.to });
   log.warn({ deployment: t.deployment, from: t.from, to: t.to, reason: t.reason }, 'circuit breaker transition');
 };
-const gw: GatewayState = { providers, aliases: config.aliases, router, dropParams: config.dropParams };
+// Governance enforces against the control plane's snapshot; prices: config overrides, then the bundled table.
+let pricer = new Pricer(config.pricing);
+let pricingRef: unknown = config.pricing;
+const enforcer = new Enforcer(index, (provider, model, usage, overrides) => {
+  if (overrides !== pricingRef) { pricer = new Pricer(overrides); pricingRef = overrides; }
+  return pricer.costOf(provider, model, usage).usd;
+});
+const gw: GatewayState = { providers, aliases: config.aliases, router, dropParams: config.dropParams, governance: enforcer };
 
 let draining = false;
 let inFlight = 0;
@@ -54,9 +62,12 @@ function control(method: string, args?: unknown): Promise<unknown> {
 const OBS_FLUSH_MS = 50;
 setInterval(() => {
   const items = router.state.outbox;
-  if (items.length === 0) return;
-  router.state.outbox = [];
-  send({ type: 'obs', items });
+  if (items.length) {
+    router.state.outbox = [];
+    send({ type: 'obs', items });
+  }
+  const usage = enforcer.drain();
+  if (usage) send({ type: 'usage', batch: usage });
 }, OBS_FLUSH_MS).unref();
 
 function scrape(): Promise<string> {
@@ -97,7 +108,7 @@ function onFinish(ctx: HttpContext): void {
 const plane = new DataPlane(
   [
     ...observeRoutes(ingressRoutes(gw), tracing, bodyCapture),
-    ...adminRoutes(gw, control, { isDraining: () => draining }),
+    ...adminRoutes(gw, control, { isDraining: () => draining, snapshot: () => enforcer.snapshot }),
     ...systemRoutes({ isReady: () => !draining, scrape, testHooks: config.testHooks }),
   ],
   {
@@ -129,6 +140,9 @@ port.on('message', (m: ToWorker) => {
     case 'drain': void drain(m.timeoutMs); break;
     case 'collect':
       void metrics.registry.getMetricsAsJSON().then((data) => send({ type: 'metrics', id: m.id, data }));
+      break;
+    case 'governance':
+      enforcer.apply(m.snapshot);
       break;
     case 'cluster-view':
       router.state.applyCluster(m.snapshot);

@@ -10,6 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { freePort } from './ports.js';
 
+/** Admin token every test node is started with (the admin API is never open). */
+export const ADMIN_TOKEN = 'sy-admin-test-token-0123456789';
+export const adminHeaders = { authorization: `Bearer ${ADMIN_TOKEN}` };
+
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const CLI = join(REPO_ROOT, 'bin', 'switchyard.js');
 
@@ -42,7 +46,7 @@ export async function startNode(opts: StartOptions = {}): Promise<NodeHandle> {
   }
   args.push(...(opts.args ?? []));
   const proc = spawn(process.execPath, args, {
-    env: { ...cleanEnv(), SWITCHYARD_TEST_HOOKS: '1', ...opts.env },
+    env: { ...cleanEnv(), SWITCHYARD_TEST_HOOKS: '1', SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

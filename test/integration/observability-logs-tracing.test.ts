@@ -11,7 +11,7 @@ import { createServer, type Server } from 'node:http';
 import { after, before, test } from 'node:test';
 import { createParser } from 'eventsource-parser';
 import { startOpenAIMock, type OpenAIMock } from '../mocks/index.js';
-import { runCli, startNode, type NodeHandle } from '../helpers/node-process.js';
+import { ADMIN_TOKEN, runCli, startNode, type NodeHandle, adminHeaders } from '../helpers/node-process.js';
 
 interface OtlpSpan {
   traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number;
@@ -68,7 +68,7 @@ function chat(id: string, model: string, extra: Record<string, string> = {}, str
 }
 
 async function logs(query = ''): Promise<{ data: Array<Record<string, any>>; next_cursor: string | null; nodes?: unknown[] }> {
-  const r = await fetch(`${node.url}/api/logs${query ? `?${query}` : ''}`);
+  const r = await fetch(`${node.url}/api/logs${query ? `?${query}` : ''}`, { headers: adminHeaders });
   assert.equal(r.status, 200, await r.clone().text());
   return r.json() as Promise<any>;
 }
@@ -144,18 +144,18 @@ test('request log: exactly the requests sent, with filters, cursor pages and the
   assert.deepEqual(cluster.data.map((e) => e.request_id), [...ids].reverse());
   assert.equal((cluster.nodes as Array<{ ok: boolean }>).length, 1);
 
-  const badQuery = await fetch(`${node.url}/api/logs?colour=red`);
+  const badQuery = await fetch(`${node.url}/api/logs?colour=red`, { headers: adminHeaders });
   assert.equal(badQuery.status, 400);
   assert.deepEqual(await badQuery.json(), { error: { message: 'unknown parameter "colour"', type: 'invalid_request_error', param: null, code: 'invalid_log_query' } });
 
-  const cli = await runCli(['logs', '--url', node.url, '--status', '404', '--json']);
+  const cli = await runCli(['logs', '--url', node.url, '--status', '404', '--json', '--admin-token', ADMIN_TOKEN]);
   assert.equal(cli.code, 0, cli.out);
   assert.deepEqual(cli.out.trim().split('\n').map((l) => JSON.parse(l).request_id), ['obs-d']);
 });
 
 test('live tail: a new request shows up on /api/logs/stream within a second', async () => {
   const ac = new AbortController();
-  const res = await fetch(`${node.url}/api/logs/stream?provider=up`, { signal: ac.signal });
+  const res = await fetch(`${node.url}/api/logs/stream?provider=up`, { signal: ac.signal, headers: adminHeaders });
   assert.equal(res.status, 200);
   assert.equal(res.headers.get('content-type'), 'text/event-stream');
   const got: Array<{ request_id: string; at: number }> = [];

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { startOpenAIMock, type OpenAIMock } from '../mocks/index.js';
-import { startNode, type NodeHandle } from '../helpers/node-process.js';
+import { startNode, type NodeHandle, adminHeaders } from '../helpers/node-process.js';
 
 let mock: OpenAIMock;
 let node: NodeHandle;
@@ -222,7 +222,7 @@ describe('circuit breaker and adaptive weights', () => {
     marks.failStart = Date.now() - t0;
     mock.setFaults([{ match: { model: 'left' }, status: 503 }]);
     await run(800);
-    const report = await (await fetch(`${node.url}/api/routing`)).json() as { deployments: Array<{ id: string; circuit: { state: string; since: number } }> };
+    const report = await (await fetch(`${node.url}/api/routing`, { headers: adminHeaders })).json() as { deployments: Array<{ id: string; circuit: { state: string; since: number } }> };
     const left = report.deployments.find((d) => d.id === 'a/left')!;
     assert.equal(left.circuit.state, 'open');
     marks.opened = left.circuit.since - t0;
@@ -237,7 +237,7 @@ describe('circuit breaker and adaptive weights', () => {
     const returned = served.filter((s) => s.t > marks.recovered + 1500 && s.deployment === 'a/left');
     assert.ok(returned.length > 0, 'traffic did not return after recovery');
     const firstBack = served.find((s) => s.t > marks.recovered && s.deployment === 'a/left')!;
-    const after2 = await (await fetch(`${node.url}/api/routing`)).json() as typeof report;
+    const after2 = await (await fetch(`${node.url}/api/routing`, { headers: adminHeaders })).json() as typeof report;
     assert.equal(after2.deployments.find((d) => d.id === 'a/left')!.circuit.state, 'closed');
     console.log(`# breaker timings: failures start ${marks.failStart} ms, circuit open ${marks.opened} ms (+${marks.opened - marks.failStart}), upstream recovered ${marks.recovered} ms, traffic back ${firstBack.t} ms (+${firstBack.t - marks.recovered}); ${served.length} requests, 0 client errors`);
   });
@@ -245,7 +245,7 @@ describe('circuit breaker and adaptive weights', () => {
 
 test('GET /api/routing reports weights, health, window statistics and circuit states', async () => {
   await chat('a/report-me');
-  const r = await (await fetch(`${node.url}/api/routing`)).json() as { deployments: Array<Record<string, any>>; aliases: Record<string, any> };
+  const r = await (await fetch(`${node.url}/api/routing`, { headers: adminHeaders })).json() as { deployments: Array<Record<string, any>>; aliases: Record<string, any> };
   const d = r.deployments.find((x) => x.id === 'a/report-me')!;
   assert.equal(d.provider, 'a');
   assert.equal(d.weight, 1);
