@@ -88,6 +88,9 @@ export function chain(r: Resolved, now: number, opts: ChainOptions = {}): Budget
 }
 
 /** Spend recorded so far under a counter key (USD), e.g. the merged cluster-wide G-counter. */
+/** Spend adds floats: sums like 0.2 + 0.2 + 0.2 must not miss a budget by rounding (a nano-dollar). */
+const USD_EPSILON = 1e-9;
+
 export type SpendLookup = (counterKey: string) => number;
 /** USD reserved against a counter key: in-flight estimates plus this request's estimate. A number applies to every level. */
 export type Reserved = number | ((counterKey: string) => number);
@@ -117,7 +120,7 @@ export function check(levels: readonly BudgetLevel[], spend: SpendLookup, reserv
     const spent = spend(l.counterKey);
     const res = typeof reserved === 'number' ? reserved : reserved(l.counterKey);
     const amount = l.budget.amountUsd;
-    if (spent >= amount || spent + res > amount) {
+    if (spent >= amount - USD_EPSILON || spent + res > amount + USD_EPSILON) {
       return {
         ok: false,
         level: l.level,
@@ -142,7 +145,7 @@ export function exhaustedProviders(levels: readonly BudgetLevel[], spend: SpendL
     const p = l.budget.provider;
     if (p === undefined || out.has(p)) continue;
     const res = typeof reserved === 'number' ? reserved : reserved(l.counterKey);
-    if (spend(l.counterKey) >= l.budget.amountUsd || spend(l.counterKey) + res > l.budget.amountUsd) out.add(p);
+    if (spend(l.counterKey) >= l.budget.amountUsd - USD_EPSILON || spend(l.counterKey) + res > l.budget.amountUsd + USD_EPSILON) out.add(p);
   }
   return out;
 }

@@ -132,7 +132,7 @@ export class GovernanceService {
 
   private write(actor: Actor, action: string, id: string, before: unknown, after: unknown): void {
     this.store.setConfig(id, after ?? null);
-    this.audit.append({ actor: `${actor.kind}:${actor.id}`, action, target: id, before: before ?? null, after: after ?? null });
+    this.audit.append({ actor: `${actor.kind}:${actor.id}`, action, target: id, before: withoutHashes(before), after: withoutHashes(after) });
     this.build();
   }
 
@@ -238,6 +238,13 @@ export class GovernanceService {
     if (teamId && !this.store.getConfig(P.team + teamId)) throw new GatewayError({ status: 400, type: 'invalid_request_error', code: 'unknown_team', param: 'teamId', message: `No team with id "${teamId}".` });
     if (customerId && !this.store.getConfig(P.customer + customerId)) throw new GatewayError({ status: 400, type: 'invalid_request_error', code: 'unknown_customer', param: 'customerId', message: `No customer with id "${customerId}".` });
   }
+}
+
+/** Key and token hashes are not secrets, but the audit log has no use for them either. */
+function withoutHashes(v: unknown): unknown {
+  if (!v || typeof v !== 'object') return v ?? null;
+  const { hash: _h, tokenHash: _t, ...rest } = v as Record<string, unknown>;
+  return rest;
 }
 
 function conflict(what: string, id: string): GatewayError {

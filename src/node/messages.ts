@@ -13,7 +13,7 @@ export type ToWorker =
   | { type: 'scrape-result'; id: number; text: string; ok: boolean }
   | { type: 'cluster-view'; snapshot: ClusterRoutingSnapshot }
   | { type: 'governance'; snapshot: GovernanceSnapshot }
-  | { type: 'rpc-result'; id: number; ok: boolean; value?: unknown; error?: { status: number; message: string; code?: string } };
+  | { type: 'rpc-result'; id: number; ok: boolean; value?: unknown; error?: { status: number; message: string; code?: string | null; type?: string; param?: string | null } };
 
 export type FromWorker =
   | { type: 'listening' }

@@ -94,7 +94,12 @@ export class Supervisor {
         if (!control) { this.post(worker, { type: 'rpc-result', id: m.id, ok: false, error: { status: 503, message: 'control plane not ready' } }); break; }
         control.onRpc(m.method, m.args).then(
           (value) => this.post(worker, { type: 'rpc-result', id: m.id, ok: true, value }),
-          (err: { status?: number; message?: string; code?: string }) => this.post(worker, { type: 'rpc-result', id: m.id, ok: false, error: { status: err.status ?? 500, message: err.message ?? 'control plane error', code: err.code } }),
+          (err: { status?: number; message?: string; code?: string | null; type?: string; param?: string | null }) => {
+            // Only gateway errors (with a status) carry their message to the client; anything else is internal.
+            const known = typeof err.status === 'number';
+            if (!known) this.log.error({ method: m.method, error: { message: err.message } }, 'control call failed');
+            this.post(worker, { type: 'rpc-result', id: m.id, ok: false, error: known ? { status: err.status!, message: err.message ?? '', code: err.code, type: err.type, param: err.param } : { status: 500, message: 'control plane error' } });
+          },
         );
         break;
       }

@@ -53,7 +53,7 @@ const rpcs = new Map<number, (r: Extract<ToWorker, { type: 'rpc-result' }>) => v
 function control(method: string, args?: unknown): Promise<unknown> {
   const id = ++rpcSeq;
   return new Promise((resolve, reject) => {
-    rpcs.set(id, (r) => (r.ok ? resolve(r.value) : reject(new GatewayError({ status: r.error?.status ?? 500, type: 'api_error', code: r.error?.code ?? null, message: r.error?.message ?? 'control plane error' }))));
+    rpcs.set(id, (r) => (r.ok ? resolve(r.value) : reject(new GatewayError({ status: r.error?.status ?? 500, type: r.error?.type ?? 'api_error', code: r.error?.code ?? null, param: r.error?.param ?? null, message: r.error?.message ?? 'control plane error' }))));
     send({ type: 'rpc', id, method, args });
   });
 }
