@@ -17,7 +17,12 @@ let client: OpenAI;
 before(async () => {
   mock = await spawnOpenAIMock({ requireKey: UPSTREAM_KEY });
   node = await startNode({
-    config: { providers: { up: { type: 'custom', base_url: mock.url, api_key: UPSTREAM_KEY } }, routing: { retries: 0, breaker: { consecutive_failures: 1000, min_calls: 1000 } } },
+    config: {
+      providers: {
+        up: { type: 'custom', base_url: mock.url, api_key: UPSTREAM_KEY },
+        ds: { type: 'deepseek', base_url: mock.url, api_key: UPSTREAM_KEY },
+        px: { type: 'perplexity', base_url: mock.url, api_key: UPSTREAM_KEY },
+      }, routing: { retries: 0, breaker: { consecutive_failures: 1000, min_calls: 1000 } } },
   });
   client = new OpenAI({ baseURL: `${node.url}/v1`, apiKey: 'sk-client-not-for-upstream', maxRetries: 0 });
 });
@@ -157,5 +162,36 @@ describe('nothing from a bad request reaches the upstream', () => {
       assert.ok(res.status === 400 || res.status === 404, `${res.status} for ${b}`);
     }
     assert.equal((await mock.requests()).length, 0);
+  });
+});
+
+describe('provider capabilities from the catalog', () => {
+  test('an image to a text-only provider is a 400 before anything is sent', async () => {
+    const res = await fetch(`${node.url}/v1/chat/completions`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'ds/deepseek-chat', messages: [{ role: 'user', content: [{ type: 'text', text: 'what is this' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }] }] }),
+    });
+    const body = (await res.json()) as { error: { code: string; param: string } };
+    assert.equal(res.status, 400);
+    assert.equal(body.error.code, 'unsupported_content');
+    assert.equal((await mock.requests()).length, 0);
+  });
+
+  test('tools to a provider without tools: 400 naming the parameter, or dropped and reported with drop_params', async () => {
+    const tools = [{ type: 'function', function: { name: 'get_time', parameters: { type: 'object' } } }];
+    const send = (extra: object) => fetch(`${node.url}/v1/chat/completions`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'px/sonar', messages: user('what time is it'), tools, ...extra }),
+    });
+    const refused = await send({});
+    assert.equal(refused.status, 400);
+    assert.equal(((await refused.json()) as { error: { param: string } }).error.param, 'tools');
+    assert.equal((await mock.requests()).length, 0);
+    const dropped = await send({ drop_params: true });
+    assert.equal(dropped.status, 200);
+    assert.equal(dropped.headers.get('x-switchyard-dropped-params'), 'tools');
+    const [rec] = await mock.requests();
+    assert.equal(rec.body.tools, undefined);
+    assert.equal(rec.body.drop_params, undefined);
   });
 });

@@ -74,12 +74,32 @@ export class OpenAICompatProvider implements Provider {
     }
   }
 
+  /**
+   * What this provider kind cannot take (per the catalog) is refused before anything is sent: images to a
+   * text-only model are a 400; tools are a 400 too, or dropped (and reported) with drop_params.
+   */
+  private checkCapabilities(req: ChatRequest, call: CallContext): ChatRequest {
+    const caps = this.kind.capabilities;
+    if (!caps.vision && req.messages.some((m) => Array.isArray(m.content) && m.content.some((p) => p.type === 'image_url' || p.type === 'input_audio'))) {
+      throw new GatewayError({ status: 400, type: 'invalid_request_error', code: 'unsupported_content', param: 'messages', message: `${this.name} (${this.kind.title}) does not accept image or audio input.` });
+    }
+    if (!caps.tools && (req.tools?.length || req.tool_choice !== undefined)) {
+      if (!call.dropParams) throw new GatewayError({ status: 400, type: 'invalid_request_error', code: 'unsupported_parameter', param: 'tools', message: `${this.name} (${this.kind.title}) does not support tools; remove them or set drop_params.` });
+      call.dropped?.push('tools');
+      const { tools: _t, tool_choice: _c, parallel_tool_calls: _p, ...rest } = req;
+      return rest as ChatRequest;
+    }
+    return req;
+  }
+
   async chat(req: ChatRequest, model: string, call: CallContext): Promise<ChatResponse> {
+    req = this.checkCapabilities(req, call);
     const res = await this.post(this.upstreamPath('/chat/completions', model), this.body(req, model), call);
     return this.json<ChatResponse>(res, call);
   }
 
   async chatStream(req: ChatRequest, model: string, call: CallContext): Promise<ChunkStream<ChatChunk>> {
+    req = this.checkCapabilities(req, call);
     // Always ask for usage so that spend is accounted even when the client did not ask; the pipeline
     // drops the usage-only chunk again when the client did not request it.
     const extra = this.kind.streamUsageOption === false ? undefined : { stream_options: { ...(req.stream_options ?? {}), include_usage: true } };
