@@ -35,6 +35,10 @@ export class ControlPlane {
     const breakerCfg: BreakerConfig = { ...DEFAULT_BREAKER_CONFIG, ...b };
     this.view = new ClusterRoutingView(breakerCfg, cfg.routing.windowBucketMs * cfg.routing.windowBuckets);
     this.handle('cluster.status', () => this.status());
+    if (cfg.testHooks) {
+      // Tests cut this node off from the given peers (gossip and sync) to simulate a network partition.
+      this.handle('cluster.partition', (a) => { this.agent.partition(((a ?? {}) as { nodeIds?: string[] }).nodeIds ?? []); return { ok: true }; });
+    }
   }
 
   handle(method: string, fn: RpcHandler): void {

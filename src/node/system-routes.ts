@@ -10,6 +10,7 @@ export interface SystemState {
   isReady(): boolean;
   scrape(): Promise<string>;
   testHooks: boolean;
+  control(method: string, args?: unknown): Promise<unknown>;
 }
 
 export function systemRoutes(s: SystemState): Route[] {
@@ -29,6 +30,10 @@ export function systemRoutes(s: SystemState): Route[] {
         // A real uncaught exception outside any request handler: the thread dies, the main thread restarts it.
         setTimeout(() => { throw new Error('test hook: worker crash'); }, 5);
       },
+    });
+    routes.push({
+      method: 'post', pattern: '/__test/partition', name: 'test', dialect: openaiDialect, body: true,
+      handle: async (ctx, body) => sendBody(ctx, 200, JSON.stringify(await s.control('cluster.partition', JSON.parse(body?.toString() || '{}')))),
     });
     routes.push({
       method: 'post', pattern: '/__test/throw', name: 'test', dialect: openaiDialect, body: false,

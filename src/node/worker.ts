@@ -109,7 +109,7 @@ const plane = new DataPlane(
   [
     ...observeRoutes(ingressRoutes(gw), tracing, bodyCapture),
     ...adminRoutes(gw, control, { isDraining: () => draining, snapshot: () => enforcer.snapshot }),
-    ...systemRoutes({ isReady: () => !draining, scrape, testHooks: config.testHooks }),
+    ...systemRoutes({ isReady: () => !draining, scrape, testHooks: config.testHooks, control }),
   ],
   {
     bodyLimitBytes: config.bodyLimitBytes,

@@ -53,6 +53,8 @@ export interface GatewaySpec {
   workers: number;
   port: number;
   clusterPort: number;
+  /** Extra environment for the node (e.g. SWITCHYARD_TEST_HOOKS). */
+  env?: Record<string, string>;
 }
 
 export interface GatewayNode {
@@ -71,7 +73,7 @@ export interface GatewayNode {
 }
 
 export type GatewayOptions = Omit<GatewaySpec, 'dir' | 'port' | 'clusterPort' | 'workers' | 'seeds' | 'config' | 'adminToken'>
-  & Partial<Pick<GatewaySpec, 'workers' | 'seeds' | 'config' | 'port' | 'clusterPort' | 'adminToken'>>;
+  & Partial<Pick<GatewaySpec, 'workers' | 'seeds' | 'config' | 'port' | 'clusterPort' | 'adminToken' | 'env'>>;
 
 /** One admin token for every node of this test run, as an operator would configure a cluster. */
 const RUN_ADMIN_TOKEN = `sy-admin-${randomBytes(16).toString('hex')}`;
@@ -84,6 +86,7 @@ export async function launchGateway(root: string, opts: GatewayOptions, readyTim
     name: opts.name, dir, clusterKey: opts.clusterKey, adminToken: opts.adminToken ?? RUN_ADMIN_TOKEN,
     seeds: opts.seeds ?? [], config: opts.config ?? {},
     workers: opts.workers ?? 1, port: opts.port ?? await freePort(), clusterPort: opts.clusterPort ?? await freePort(),
+    env: opts.env,
   };
   return runGateway(spec, readyTimeoutMs);
 }
@@ -102,7 +105,7 @@ export async function runGateway(spec: GatewaySpec, readyTimeoutMs = 20_000): Pr
     '--cluster-port', String(spec.clusterPort), '--cluster-key-file', keyFile,
     ...spec.seeds.flatMap((s) => ['--seed', s]),
   ];
-  const proc = track(spawn(process.execPath, args, { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] }));
+  const proc = track(spawn(process.execPath, args, { env: { ...childEnv(), ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'] }));
   let out = '';
   proc.stdout!.setEncoding('utf8').on('data', (d: string) => { out += d; });
   proc.stderr!.setEncoding('utf8').on('data', (d: string) => { out += d; });
