@@ -3,9 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { clusterCommand } from './cluster.js';
+import { keysCommand } from './keys.js';
 import { logsCommand } from './logs.js';
 import { providersCommand } from './providers.js';
 import { startCommand } from './start.js';
+import { customersCommand, teamsCommand } from './teams.js';
+import { usageCommand } from './usage.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -15,7 +18,11 @@ const program = new Command('switchyard')
   .addCommand(withOtelFlag(startCommand()))
   .addCommand(providersCommand())
   .addCommand(clusterCommand())
-  .addCommand(logsCommand());
+  .addCommand(logsCommand())
+  .addCommand(keysCommand())
+  .addCommand(teamsCommand())
+  .addCommand(customersCommand())
+  .addCommand(usageCommand());
 
 /**
  * `start --otel [endpoint]`: turns tracing on. The config loader reads SWITCHYARD_OTEL_ENDPOINT, so the

@@ -26,7 +26,7 @@ export class ControlPlane {
   governance?: GovernanceService;
 
   constructor(
-    private readonly cfg: ResolvedConfig,
+    cfg: ResolvedConfig,
     readonly agent: ClusterAgent,
     private readonly broadcast: (m: ToWorker) => void,
     private readonly log: Logger,

@@ -1,8 +1,13 @@
 /**
- * Node-level exposition: the workers' registries summed (AggregatorRegistry) plus the main thread's own
- * registry, which alone carries process metrics so they are not counted once per worker.
+ * Node-level exposition: the workers' registries aggregated (AggregatorRegistry: counters and histograms
+ * summed, gauges by their own aggregator) plus the main thread's own registry, which alone carries process
+ * metrics (so they are not counted once per worker), cluster metrics, the cluster-wide circuit states and
+ * the budget gauges.
  */
 import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { registerBudgetGauge, type BudgetGaugeSource } from './budget-gauges.js';
+import { DEFAULT_MAX_LABEL_VALUES, LabelLimiter } from './labels.js';
+import { registerClusterCircuitGauge, type ClusterCircuitSource } from './routing-gauges.js';
 
 type metric = object;
 
@@ -28,18 +33,38 @@ function registerClusterMetrics(registry: Registry, c: ClusterMetricsSource): vo
   new Gauge({ name: 'switchyard_cluster_gossip_bytes_out', help: 'Cluster bytes sent (monotonic).', registers: [registry], collect() { this.set(c.metrics().bytesOut); } });
 }
 
+export interface NodeMetricsOptions {
+  /** Distinct deployments in the cluster circuit gauge, and budget series; default 200. */
+  maxLabelValues?: number;
+}
+
 export class NodeMetrics {
   readonly registry = new Registry();
   readonly workerRestarts = new Counter({ name: 'switchyard_worker_restarts_total', help: 'Worker threads restarted after they died.', registers: [this.registry] });
   readonly workers = new Gauge({ name: 'switchyard_workers', help: 'Worker threads currently running.', registers: [this.registry] });
+  private clusterRouting?: () => ClusterCircuitSource | undefined;
+  private budgets?: BudgetGaugeSource;
 
-  constructor(cluster?: ClusterMetricsSource) {
+  constructor(cluster?: ClusterMetricsSource, opts: NodeMetricsOptions = {}) {
+    const max = opts.maxLabelValues ?? DEFAULT_MAX_LABEL_VALUES;
     if (cluster) registerClusterMetrics(this.registry, cluster);
+    registerClusterCircuitGauge(this.registry, new LabelLimiter(max), () => this.clusterRouting?.());
+    registerBudgetGauge(this.registry, max, () => this.budgets);
     collectDefaultMetrics({ register: this.registry, prefix: 'switchyard_' });
     // prom-client names these gauges *_total, which Prometheus reserves for counters (promtool rejects it).
     for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
       this.registry.removeSingleMetric(`switchyard_${name}`);
     }
+  }
+
+  /** The control plane's cluster routing view (read at scrape time). */
+  trackClusterRouting(source: () => ClusterCircuitSource | undefined): void {
+    this.clusterRouting = source;
+  }
+
+  /** The governance snapshot (and a spend lookup) the budget gauges are computed from at scrape time. */
+  trackBudgets(source: BudgetGaugeSource): void {
+    this.budgets = source;
   }
 
   async exposition(workerMetrics: metric[][]): Promise<string> {

@@ -51,6 +51,23 @@ export class HttpTransport {
     }
   }
 
+  /** Reads a whole JSON body (stamping the end of the upstream's time); socket errors and bad JSON are 502s naming the provider. */
+  async readJson<T>(res: UpstreamResponse, call: CallContext): Promise<T> {
+    let text: string;
+    try {
+      text = await res.body.text();
+    } catch (err) {
+      throw this.mapTransportError(err, call);
+    }
+    call.upstreamEnd = performance.now();
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      const provider = this.opts.provider;
+      throw new GatewayError({ status: 502, type: 'upstream_error', code: 'upstream_invalid_response', message: `${provider}: upstream returned invalid JSON`, provider });
+    }
+  }
+
   /** Maps undici/socket errors (also those thrown while reading a body) to client-facing errors. */
   mapTransportError(err: unknown, call: CallContext): GatewayError {
     const provider = this.opts.provider;

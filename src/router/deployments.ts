@@ -32,7 +32,7 @@ export class DeploymentCatalog {
   private readonly byId = new Map<string, Deployment>();
   private readonly groups = new Map<string, Group>();
 
-  constructor(private readonly keyed: Map<string, KeyRef[]>, private readonly aliases: Record<string, AliasConfig>) {
+  constructor(private readonly keyed: Map<string, KeyRef[]>, aliases: Record<string, AliasConfig>) {
     for (const [name, alias] of Object.entries(aliases)) {
       const deployments = alias.deployments.map((d) => this.deployment(d.target, d.weight, d.tags)!);
       this.groups.set(name, { name, deployments, alias });

@@ -6,7 +6,7 @@
  * Estimated answers carry the response header `x-switchyard-token-count: estimate`.
  */
 import type { ChatRequest } from '../../core/types.js';
-import type { CallContext, Provider } from '../../providers/index.js';
+import type { Provider } from '../../providers/index.js';
 
 const CHARS_PER_TOKEN = 4;
 const TOKENS_PER_IMAGE = 1600;

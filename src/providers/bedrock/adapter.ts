@@ -11,8 +11,7 @@
  * URL defaults to https://bedrock-runtime.{region}.amazonaws.com and can be overridden (tests, VPC endpoints).
  */
 import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
-import { badRequest, GatewayError } from '../../core/errors.js';
+import { badRequest } from '../../core/errors.js';
 import type {
   ChatChunk, ChatRequest, ChatResponse, CompletionRequest, CompletionResponse, EmbeddingsRequest, EmbeddingsResponse,
 } from '../../core/types.js';
@@ -73,18 +72,7 @@ export class BedrockProvider implements Provider {
   }
 
   private async json<T>(res: UpstreamResponse, call: CallContext): Promise<T> {
-    let text: string;
-    try {
-      text = await res.body.text();
-    } catch (err) {
-      throw this.transport.mapTransportError(err, call);
-    }
-    call.upstreamEnd = performance.now();
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      throw new GatewayError({ status: 502, type: 'upstream_error', code: 'upstream_invalid_response', message: `${this.name}: upstream returned invalid JSON`, provider: this.name });
-    }
+    return this.transport.readJson<T>(res, call);
   }
 
   private responseId(res: UpstreamResponse): string {

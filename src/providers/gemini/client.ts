@@ -3,7 +3,6 @@
  * calls with Gemini request/response conversion, JSON reading, and Google error mapping. Subclasses say
  * where a model lives (URL path) and how a request is authenticated (API key or OAuth token).
  */
-import { performance } from 'node:perf_hooks';
 import { GatewayError } from '../../core/errors.js';
 import type {
   ChatChunk, ChatRequest, ChatResponse, CompletionRequest, CompletionResponse, EmbeddingsRequest, EmbeddingsResponse,
@@ -51,18 +50,7 @@ export abstract class GoogleWireProvider implements Provider {
   }
 
   protected async json<T>(res: UpstreamResponse, call: CallContext): Promise<T> {
-    let text: string;
-    try {
-      text = await res.body.text();
-    } catch (err) {
-      throw this.transport.mapTransportError(err, call);
-    }
-    call.upstreamEnd = performance.now();
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      throw new GatewayError({ status: 502, type: 'upstream_error', code: 'upstream_invalid_response', message: `${this.name}: upstream returned invalid JSON`, provider: this.name });
-    }
+    return this.transport.readJson<T>(res, call);
   }
 
   async chat(req: ChatRequest, model: string, call: CallContext): Promise<ChatResponse> {

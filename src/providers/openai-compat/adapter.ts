@@ -60,18 +60,7 @@ export class OpenAICompatProvider implements Provider {
   }
 
   private async json<T>(res: UpstreamResponse, call: CallContext): Promise<T> {
-    let text: string;
-    try {
-      text = await res.body.text();
-    } catch (err) {
-      throw this.transport.mapTransportError(err, call);
-    }
-    call.upstreamEnd = performance.now();
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      throw new GatewayError({ status: 502, type: 'upstream_error', code: 'upstream_invalid_response', message: `${this.name}: upstream returned invalid JSON`, provider: this.name });
-    }
+    return this.transport.readJson<T>(res, call);
   }
 
   /**
