@@ -15,6 +15,10 @@ import type { Customer, Team, VirtualKey } from './model.js';
 import { deploymentAllowed } from './patterns.js';
 import { ConcurrencyLimiter, checkRateLimits, rateIncrements, rateLimitedError, type RateScope } from './rate-limit.js';
 import type { GovernanceSnapshot, UsageBatch, UsageEvent } from './snapshot.js';
+import { usageCounterKeys } from './usage.js';
+
+const RATE_KEEP_MS = 3 * 60_000;
+const SPEND_KEEP_MS = 24 * 3600_000;
 
 export type PriceFn = (provider: string, model: string, usage: Usage, overrides: GovernanceSnapshot['pricing']) => number;
 
@@ -47,7 +51,21 @@ export class Enforcer {
   private readonly pendingTotals = new Map<string, number>();
   private readonly reservations = new Map<string, number>();
   private seq = 1;
-  private outbox: UsageEvent[] = [];
+  /** Counter deltas to send, summed per key between flushes: [amount, expiresAt]. */
+  private outbox = new Map<string, [number, number]>();
+
+  /** Adds an event's counter deltas to the outbox (aggregated: one entry per counter per batch). */
+  private emit(e: UsageEvent): void {
+    for (const [k, end] of e.spendKeys) this.add(k, e.costUsd, end + SPEND_KEEP_MS);
+    for (const [k, a] of e.rateKeys) this.add(k, a, e.at + RATE_KEEP_MS);
+    if (e.provider) for (const [k, v, exp] of usageCounterKeys(e)) if (v > 0) this.add(k, v, exp);
+  }
+
+  private add(key: string, amount: number, expiresAt: number): void {
+    if (!(amount > 0)) return;
+    const cur = this.outbox.get(key);
+    if (cur) { cur[0] += amount; if (expiresAt > cur[1]) cur[1] = expiresAt; } else this.outbox.set(key, [amount, expiresAt]);
+  }
 
   constructor(private readonly worker: number, private readonly price: PriceFn) {}
 
@@ -86,9 +104,11 @@ export class Enforcer {
 
   /** Takes the batch of usage events to send to the main thread (the sequence number acknowledges it later). */
   drain(): UsageBatch | undefined {
-    if (this.outbox.length === 0) return undefined;
-    const batch = { worker: this.worker, seq: this.seq, items: this.outbox };
-    this.outbox = [];
+    if (this.outbox.size === 0) return undefined;
+    const counters: UsageBatch['counters'] = [];
+    for (const [k, [a, exp]] of this.outbox) counters.push([k, a, exp]);
+    const batch = { worker: this.worker, seq: this.seq, counters };
+    this.outbox = new Map();
     this.seq++;
     return batch;
   }
@@ -137,7 +157,7 @@ export class Enforcer {
       reserved.push([l.counterKey, est]);
     }
     for (const inc of rateIncrements(scopes, now, { requests: 1 })) this.addPending(inc.key, inc.amount);
-    this.outbox.push({ at: now, keyId: key.id, provider: '', model: '', costUsd: 0, inputTokens: 0, outputTokens: 0, spendKeys: [], rateKeys: rateIncrements(scopes, now, { requests: 1 }).map((i) => [i.key, i.amount]) });
+    this.emit({ at: now, keyId: key.id, provider: '', model: '', costUsd: 0, inputTokens: 0, outputTokens: 0, spendKeys: [], rateKeys: rateIncrements(scopes, now, { requests: 1 }).map((i) => [i.key, i.amount]) });
 
     const exhausted = exhaustedProviders(levels, this.value, (k) => this.reservedOf(k));
     return {
@@ -175,7 +195,7 @@ export class Enforcer {
     const tokens = usage ? (usage.prompt_tokens ?? 0) + (usage.completion_tokens ?? 0) : 0;
     const rateKeys = rateIncrements(t.scopes, now, { tokens }).map((i) => [i.key, i.amount] as [string, number]);
     for (const [k, a] of rateKeys) this.addPending(k, a);
-    this.outbox.push({
+    this.emit({
       at: now, keyId: t.key.id, teamId: t.team?.id, customerId: t.customer?.id, provider, model, costUsd: cost,
       inputTokens: usage?.prompt_tokens ?? 0, outputTokens: usage?.completion_tokens ?? 0, spendKeys: cost > 0 ? spendKeys : [], rateKeys,
     });
@@ -187,7 +207,7 @@ export class Enforcer {
     if (!st.provider) return;
     const cost = usage ? this.price(st.provider, st.model ?? '', usage, this.snap?.pricing ?? {}) : 0;
     st.costUsd = cost;
-    this.outbox.push({ at: now, provider: st.provider, model: st.model ?? '', costUsd: cost, inputTokens: usage?.prompt_tokens ?? 0, outputTokens: usage?.completion_tokens ?? 0, spendKeys: [], rateKeys: [] });
+    this.emit({ at: now, provider: st.provider, model: st.model ?? '', costUsd: cost, inputTokens: usage?.prompt_tokens ?? 0, outputTokens: usage?.completion_tokens ?? 0, spendKeys: [], rateKeys: [] });
   }
 
   /** Estimated cost reserved at admission: prompt (from its length) + max output tokens, at the most expensive configured or bundled price of the requested model. */

@@ -4,15 +4,16 @@
  * change and every charge. This service validates admin changes, appends them to the audit chain, folds
  * the workers' usage into the counters, and builds the snapshot workers enforce against.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { GatewayError } from '../core/errors.js';
 import { AuditChain, type NodeAuditEntry } from './audit-chain.js';
 import { chain, mapDirectory, resolve } from './hierarchy.js';
 import { displayPrefix, generateKey, hashKey } from './keys.js';
 import { parseCustomer, parseTeam, parseVirtualKey, type Customer, type Team, type VirtualKey } from './model.js';
+import { parseProvider, publicProvider, resolveProvider, type ProviderOverlay, type StoredProvider } from './provider-config.js';
 import { minuteIndex, rateCounterKey, type RateScope } from './rate-limit.js';
 import type { AdminUser, GovernanceSnapshot, Settings, UsageBatch } from './snapshot.js';
-import { usageCounterKeys, queryUsage, type UsageQuery } from './usage.js';
+import { queryUsage, type UsageQuery } from './usage.js';
 
 /** The part of the cluster agent governance needs (structural, so governance does not import cluster/). */
 export interface GovernanceStore {
@@ -28,10 +29,8 @@ export interface GovernanceStore {
 
 export interface Actor { kind: 'user' | 'admin_token'; id: string; name?: string }
 
-const P = { key: 'gov/key/', team: 'gov/team/', customer: 'gov/customer/', user: 'gov/user/', settings: 'gov/settings' };
+const P = { key: 'gov/key/', team: 'gov/team/', customer: 'gov/customer/', user: 'gov/user/', settings: 'gov/settings', provider: 'gov/provider/' };
 const DEFAULT_SETTINGS: Settings = { enforceAuth: false };
-const RATE_KEEP_MS = 3 * 60_000;
-const SPEND_KEEP_MS = 24 * 3600_000;
 const SNAPSHOT_THROTTLE_MS = 100;
 
 type Entity = 'key' | 'team' | 'customer';
@@ -40,6 +39,8 @@ export class GovernanceService {
   private readonly acks: Record<number, number> = {};
   private timer?: NodeJS.Timeout;
   private pendingBuild?: NodeJS.Timeout;
+  /** The resolved provider overlay, rebuilt only when the stored entries change. */
+  private overlay: { source: string; value: ProviderOverlay } = { source: '', value: { version: '', entries: {} } };
   readonly audit: AuditChain;
 
   constructor(
@@ -104,7 +105,20 @@ export class GovernanceService {
       at: now, settings: this.settings(), keys, teams, customers, counters, acks: { ...this.acks },
       admin: { tokenHashes: this.opts.adminTokenHashes, users: this.list<AdminUser>(P.user) },
       pricing: this.opts.pricing,
+      providers: this.providerOverlay(),
     };
+  }
+
+  private providerOverlay(): ProviderOverlay {
+    const stored = this.list<StoredProvider>(P.provider).sort((a, b) => (a.name < b.name ? -1 : 1));
+    const source = JSON.stringify(stored);
+    if (source !== this.overlay.source) {
+      const entries: ProviderOverlay['entries'] = {};
+      // Entries were validated on write; one that no longer resolves (e.g. written by a newer peer) is skipped.
+      for (const p of stored) try { entries[p.name] = resolveProvider(p.name, p.config); } catch { /* skipped */ }
+      this.overlay = { source, value: { version: createHash('sha256').update(source).digest('hex').slice(0, 16), entries } };
+    }
+    return this.overlay.value;
   }
 
   build(): void {
@@ -113,13 +127,10 @@ export class GovernanceService {
 
   /** Folds a worker's usage batch into the cluster counters. */
   onUsage(batch: UsageBatch): void {
-    for (const e of batch.items) {
-      for (const [k, end] of e.spendKeys) this.store.addCounter(k, e.costUsd, end + SPEND_KEEP_MS);
-      for (const [k, a] of e.rateKeys) this.store.addCounter(k, a, e.at + RATE_KEEP_MS);
-      if (e.provider) for (const [k, v, exp] of usageCounterKeys(e)) if (v > 0) this.store.addCounter(k, v, exp);
-    }
+    for (const [k, amount, expiresAt] of batch.counters) this.store.addCounter(k, amount, expiresAt);
     this.acks[batch.worker] = Math.max(this.acks[batch.worker] ?? 0, batch.seq);
-    this.build();
+    // Workers count their own unacknowledged deltas, so the snapshot can follow at its usual pace.
+    this.schedule();
   }
 
   // ---- admin operations (callers are already authorized) ----
@@ -130,9 +141,11 @@ export class GovernanceService {
     return v as T;
   }
 
-  private write(actor: Actor, action: string, id: string, before: unknown, after: unknown): void {
+  /** `audited`: what the audit log shows instead of before/after (provider secrets masked). */
+  private write(actor: Actor, action: string, id: string, before: unknown, after: unknown, audited?: { before: unknown; after: unknown }): void {
     this.store.setConfig(id, after ?? null);
-    this.audit.append({ actor: `${actor.kind}:${actor.id}`, action, target: id, before: withoutHashes(before), after: withoutHashes(after) });
+    const shown = audited ?? { before: withoutHashes(before), after: withoutHashes(after) };
+    this.audit.append({ actor: `${actor.kind}:${actor.id}`, action, target: id, before: shown.before, after: shown.after });
     this.build();
   }
 
@@ -226,6 +239,27 @@ export class GovernanceService {
     return after;
   }
 
+  /** Adds or replaces an API-managed provider (the config file's provider schema); applied by every worker of every node. */
+  putProvider(actor: Actor, name: string, input: unknown): ReturnType<typeof publicProvider> {
+    const { config, resolved } = parseProvider(name, input);
+    const before = this.store.getConfig(P.provider + name) as StoredProvider | null | undefined;
+    const after: StoredProvider = { name, config, updatedAt: Date.now() };
+    const shown = publicProvider(resolved, 'api', after.updatedAt);
+    this.write(actor, before ? 'providers.update' : 'providers.create', P.provider + name, before ?? null, after, { before: before ? maskedStored(before) : null, after: shown });
+    return shown;
+  }
+
+  /** Removes an API-managed provider (a provider of the config file cannot be removed this way). */
+  deleteProvider(actor: Actor, name: string): void {
+    const before = this.get<StoredProvider>(P.provider, name, 'provider');
+    this.write(actor, 'providers.delete', P.provider + name, before, null, { before: maskedStored(before), after: null });
+  }
+
+  /** API-managed providers, secrets masked. */
+  listProviders(): Array<ReturnType<typeof publicProvider>> {
+    return this.list<StoredProvider>(P.provider).flatMap((p) => { const m = maskedStored(p); return m ? [m] : []; });
+  }
+
   usage(q: UsageQuery) {
     return queryUsage(this.store.counters('use/'), q);
   }
@@ -238,6 +272,10 @@ export class GovernanceService {
     if (teamId && !this.store.getConfig(P.team + teamId)) throw new GatewayError({ status: 400, type: 'invalid_request_error', code: 'unknown_team', param: 'teamId', message: `No team with id "${teamId}".` });
     if (customerId && !this.store.getConfig(P.customer + customerId)) throw new GatewayError({ status: 400, type: 'invalid_request_error', code: 'unknown_customer', param: 'customerId', message: `No customer with id "${customerId}".` });
   }
+}
+
+function maskedStored(p: StoredProvider): ReturnType<typeof publicProvider> | null {
+  try { return publicProvider(resolveProvider(p.name, p.config), 'api', p.updatedAt); } catch { return null; }
 }
 
 /** Key and token hashes are not secrets, but the audit log has no use for them either. */

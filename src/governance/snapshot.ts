@@ -4,6 +4,7 @@
  * the snapshot does not contain yet (acknowledged by batch sequence numbers).
  */
 import type { Customer, Role, Team, VirtualKey } from './model.js';
+import type { ProviderOverlay } from './provider-config.js';
 
 export interface AdminUser { id: string; name: string; role: Role; tokenHash: string; createdAt: number }
 
@@ -25,6 +26,8 @@ export interface GovernanceSnapshot {
   admin: { tokenHashes: string[]; users: AdminUser[] };
   /** Prices overriding the bundled table (USD per 1M tokens), keyed "provider/model" or "model". */
   pricing: Record<string, { input: number; output: number; cached_input?: number }>;
+  /** Providers added or replaced through the admin API; workers rebuild their providers when the version changes. */
+  providers?: ProviderOverlay;
 }
 
 /** One finished request, for spend, rate and usage accounting. */
@@ -44,4 +47,5 @@ export interface UsageEvent {
   rateKeys: Array<[string, number]>;
 }
 
-export interface UsageBatch { worker: number; seq: number; items: UsageEvent[] }
+/** A worker's counter deltas since its last batch, summed per counter: [key, amount, expiresAt]. */
+export interface UsageBatch { worker: number; seq: number; counters: Array<[string, number, number]> }
