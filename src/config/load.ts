@@ -238,6 +238,7 @@ function resolveObservability(o: NonNullable<ConfigFile['observability']>, overr
       queueSize: r.queue_size ?? 10_000,
       flushMs: r.flush_ms ?? 100,
     },
+    metrics: { perKeyLabels: o.metrics?.per_key_labels ?? false, maxLabelValues: o.metrics?.max_label_values ?? 200 },
   };
 }
 

@@ -76,6 +76,8 @@ export interface ObservabilityConfig {
     enabled: boolean; retentionMs: number; sweepIntervalMs: number; bodies: boolean; maxBodyBytes: number;
     queueSize: number; flushMs: number;
   };
+  /** Optional so hand-built configs in tests stay valid (defaults: 200 label values, no per-key labels). */
+  metrics?: { perKeyLabels: boolean; maxLabelValues: number };
 }
 
 export interface ResolvedConfig {

@@ -146,6 +146,12 @@ export const configSchema = z.object({
       queue_size: z.number().int().positive().optional(),
       flush_ms: z.number().int().positive().optional(),
     }).strict().optional(),
+    metrics: z.object({
+      /** Tokens and cost per virtual key and team (off by default: one series per key). */
+      per_key_labels: z.boolean().optional(),
+      /** Distinct values kept per bounded label (model, deployment, key, team) per worker; the rest are "other". */
+      max_label_values: z.number().int().positive().max(10_000).optional(),
+    }).strict().optional(),
   }).strict().optional(),
   /** Governance: whether requests need a virtual key, and the bootstrap admin token. */
   auth: z.object({

@@ -29,6 +29,17 @@ export interface GatewayState {
   router: Router;
   /** Global default for drop_params (a request may set its own). */
   dropParams?: boolean;
+  /** Called once governance has priced a routed request (st.costUsd set): cost metrics. */
+  onSettled?: (st: RequestState) => void;
+}
+
+/**
+ * Observes the gap between two streamed batches sent to the client (inter-token latency). One per worker,
+ * set by its metrics at start-up: a module-level hook because every dialect calls `streamed` directly.
+ */
+let streamGapObserver: ((st: RequestState, gapMs: number) => void) | undefined;
+export function observeStreamGaps(fn: ((st: RequestState, gapMs: number) => void) | undefined): void {
+  streamGapObserver = fn;
 }
 
 type Streamable = { usage?: Usage | null; choices: unknown[] };
@@ -50,13 +61,14 @@ export async function route(gw: GatewayState, st: RequestState, opts: ExecuteOpt
   // Authentication, rate limits and budgets come before anything is sent upstream.
   const ticket = gov.admit(st, opts.request ?? { model: opts.model });
   if (!ticket) {
-    try { await gw.router.execute(st, opts, run); } finally { gov.account(st); }
+    try { await gw.router.execute(st, opts, run); } finally { gov.account(st); gw.onSettled?.(st); }
     return;
   }
   try {
     await gw.router.execute(st, { ...opts, allow: (d) => ticket.allow(d) }, run);
   } finally {
     gov.settle(ticket, st);
+    gw.onSettled?.(st);
   }
 }
 
@@ -93,6 +105,7 @@ export async function streamed<Chunk extends Streamable>(
   st.stream = true;
   let started = false;
   let first = true;
+  let lastSent = 0;
   let stream: ChunkStream<Chunk>;
   try {
     stream = await open();
@@ -114,6 +127,11 @@ export async function streamed<Chunk extends Streamable>(
       if (!clientWantsUsage) out = stripUsage(batch);
       if (out.length === 0) continue;
       started = true;
+      if (streamGapObserver) {
+        const now = performance.now();
+        if (lastSent > 0) streamGapObserver(st, now - lastSent);
+        lastSent = now;
+      }
       if (!sink.batch(out)) await sink.writable();
       if (st.signal.aborted) return;
     }

@@ -93,6 +93,10 @@ export class ControlPlane {
     return out;
   }
 
+  /** The latest cluster routing view and governance snapshot (read by the metrics at scrape time). */
+  routingView(): ClusterRoutingSnapshot { return this.snapshot; }
+  governanceView(): GovernanceSnapshot | undefined { return this.governanceSnapshot; }
+
   publishGovernance(snapshot: GovernanceSnapshot): void {
     this.governanceSnapshot = snapshot;
     this.broadcast({ type: 'governance', snapshot });

@@ -24,6 +24,9 @@ export function registerGovernanceRpc(control: ControlPlane, g: GovernanceServic
   h('gov.settings.update', (a) => ({ enforce_auth: g.updateSettings(actor(a), a.patch ?? {}).enforceAuth }));
   h('gov.usage', (a) => g.usage({ groupBy: a.groupBy, granularity: a.granularity, from: a.from, to: a.to, value: a.value }));
   h('gov.audit', (a) => g.auditEntries({ limit: a.limit }));
+  h('gov.providers.list', () => g.listProviders());
+  h('gov.providers.put', (a) => g.putProvider(actor(a), String(a.name), a.input ?? {}));
+  h('gov.providers.delete', (a) => { g.deleteProvider(actor(a), String(a.name)); return { deleted: true, name: a.name }; });
 }
 
 /** A key as the API shows it: never the hash (and the key itself only once, at creation). */

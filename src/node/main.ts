@@ -34,7 +34,7 @@ export async function startNode(cfg: ResolvedConfig, log: Logger = createLogger(
   mkdirSync(dataDir, { recursive: true });
 
   const agent = await startCluster(cfg, dataDir, log);
-  const metrics = new NodeMetrics(agent);
+  const metrics = new NodeMetrics(agent, { maxLabelValues: cfg.observability?.metrics?.maxLabelValues });
   const supervisor = new Supervisor(cfg, log, metrics);
   const control = new ControlPlane(cfg, agent, (m) => supervisor.broadcast(m), log);
   supervisor.control = control;
@@ -43,6 +43,8 @@ export async function startNode(cfg: ResolvedConfig, log: Logger = createLogger(
   });
   registerGovernanceRpc(control, governance);
   control.governance = governance;
+  metrics.trackClusterRouting(() => control.routingView());
+  metrics.trackBudgets({ snapshot: () => control.governanceView(), spend: (k) => agent.counter(k) });
   const requestLog = startRequestLog(cfg.observability?.requestLog, dataDir, agent.nodeId, (m, fn) => control.handle(m, fn),
     (err) => log.error({ component: 'request-log', err: { message: (err as Error)?.message } }, 'request log write or sweep failed'));
   control.start();

@@ -6,12 +6,14 @@ import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { adminRoutes } from '../admin/index.js';
 import { ingressRoutes, openaiDialect, PREFIX_DIALECTS } from '../api/index.js';
 import { GatewayError } from '../core/errors.js';
-import type { GatewayState } from '../core/pipeline.js';
+import { observeStreamGaps, type GatewayState } from '../core/pipeline.js';
 import { DataPlane, type HttpContext } from '../http/index.js';
 import { createLogger, createTracing, observeRoutes, RequestLogQueue, shouldLog, toLogEntry, WorkerMetrics } from '../observe/index.js';
 import type { RequestState } from '../core/request-state.js';
 import { Enforcer, Pricer } from '../governance/index.js';
-import { createProviderInstances, createRouter } from '../router/index.js';
+import { createProviderInstances, createRouter, type RouterEvents } from '../router/index.js';
+import { ProviderReloader } from './provider-reload.js';
+import { providerRoutes } from '../admin/providers.js';
 import type { FromWorker, ToWorker, WorkerData } from './messages.js';
 import { systemRoutes } from './system-routes.js';
 
@@ -19,18 +21,21 @@ const { config, index } = workerData as WorkerData;
 const port = parentPort!;
 const send = (m: FromWorker) => port.postMessage(m);
 const log = createLogger(config.logLevel, { worker: index, thread: threadId });
-const metrics = new WorkerMetrics();
+const metricsCfg = config.observability?.metrics;
+const metrics = new WorkerMetrics({ maxLabelValues: metricsCfg?.maxLabelValues, perKeyLabels: metricsCfg?.perKeyLabels });
+observeStreamGaps((st, gapMs) => metrics.streamGap(st, gapMs));
 const instances = createProviderInstances(config);
 const providers = instances.byName;
 // Tracing is off unless configured; when off the SDK is never loaded and the router gets no trace hooks.
 const tracing = await createTracing(config.observability?.otel, { 'switchyard.worker': index });
-const router = createRouter(config, instances, {
+const routerEvents: RouterEvents = {
   retry: (d) => metrics.retries.inc({ provider: d.providerName }),
   fallback: () => metrics.fallbacks.inc(),
   ...(tracing ? { routeStart: tracing.route, attempt: tracing.attempt } : {}),
-});
+};
+const router = createRouter(config, instances, routerEvents);
 router.state.onTransition = (t) => {
-  metrics.circuitTransitions.inc({ deployment: t.deployment, to: t.to });
+  metrics.circuitTransition(t.deployment, t.to);
   log.warn({ deployment: t.deployment, from: t.from, to: t.to, reason: t.reason }, 'circuit breaker transition');
 };
 // Governance enforces against the control plane's snapshot; prices: config overrides, then the bundled table.
@@ -40,7 +45,14 @@ const enforcer = new Enforcer(index, (provider, model, usage, overrides) => {
   if (overrides !== pricingRef) { pricer = new Pricer(overrides); pricingRef = overrides; }
   return pricer.costOf(provider, model, usage).usd;
 });
-const gw: GatewayState = { providers, aliases: config.aliases, router, dropParams: config.dropParams, governance: enforcer };
+const gw: GatewayState = {
+  providers, aliases: config.aliases, router, dropParams: config.dropParams, governance: enforcer,
+  onSettled: (st) => metrics.settled(st),
+};
+// Circuit state and effective weight per deployment, as /api/routing reports them, read at scrape time
+// (through gw.router: a provider reload swaps in a new catalog around the same state).
+metrics.trackRouting(() => gw.router.state.snapshot(gw.router.catalog.all(), Date.now())
+  .map((d) => ({ id: d.id, circuit: d.circuit.state, effectiveWeight: d.effective_weight })));
 
 let draining = false;
 let inFlight = 0;
@@ -60,7 +72,7 @@ function control(method: string, args?: unknown): Promise<unknown> {
 
 // Upstream observations go to the main thread in batches, which merges them cluster-wide.
 const OBS_FLUSH_MS = 50;
-setInterval(() => {
+function flushOutboxes(): void {
   const items = router.state.outbox;
   if (items.length) {
     router.state.outbox = [];
@@ -68,7 +80,8 @@ setInterval(() => {
   }
   const usage = enforcer.drain();
   if (usage) send({ type: 'usage', batch: usage });
-}, OBS_FLUSH_MS).unref();
+}
+setInterval(flushOutboxes, OBS_FLUSH_MS).unref();
 
 function scrape(): Promise<string> {
   const id = ++scrapeSeq;
@@ -86,8 +99,12 @@ const requestLog = logCfg?.enabled === false ? undefined : new RequestLogQueue(
 );
 const bodyCapture = requestLog && logCfg?.bodies ? { maxBytes: logCfg.maxBodyBytes, bodies: new WeakMap<RequestState, string>() } : undefined;
 
+// Providers added or replaced through /api/providers arrive with the governance snapshot and apply without a restart.
+const reloader = new ProviderReloader(config, instances, gw, routerEvents, log);
+
 function onFinish(ctx: HttpContext): void {
   inFlight--;
+  reloader.requestFinished(ctx);
   metrics.finished(ctx);
   tracing?.finish(ctx);
   if (requestLog && shouldLog(ctx.route)) requestLog.push(toLogEntry(ctx, performance.now(), bodyCapture?.bodies.get(ctx)));
@@ -109,6 +126,7 @@ const plane = new DataPlane(
   [
     ...observeRoutes(ingressRoutes(gw), tracing, bodyCapture),
     ...adminRoutes(gw, control, { isDraining: () => draining, snapshot: () => enforcer.snapshot }),
+    ...providerRoutes(() => enforcer.snapshot, control, config.providers),
     ...systemRoutes({ isReady: () => !draining, scrape, testHooks: config.testHooks, control }),
   ],
   {
@@ -116,7 +134,7 @@ const plane = new DataPlane(
     defaultDialect: openaiDialect,
     prefixDialects: PREFIX_DIALECTS,
     hooks: { onFinish, isDraining: () => draining },
-    onRequestStart: () => { inFlight++; metrics.started(); },
+    onRequestStart: (ctx) => { inFlight++; reloader.requestStarted(ctx); metrics.started(); },
   },
 );
 
@@ -126,9 +144,11 @@ async function drain(timeoutMs: number): Promise<void> {
   plane.stopListening();
   const deadline = Date.now() + timeoutMs;
   while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  // Spend, rate and routing observations of the last requests must reach the control plane before exit.
+  flushOutboxes();
   send({ type: 'drained', inFlight });
   requestLog?.stop();
-  await Promise.allSettled([...instances.keyed.values()].flat().map((k) => k.provider.close()));
+  await Promise.allSettled([...reloader.instances.keyed.values()].flat().map((k) => k.provider.close()));
   await tracing?.shutdown().catch(() => { /* the collector is gone; spans are lost, the node still stops */ });
   log.flush();
   plane.close();
@@ -143,6 +163,7 @@ port.on('message', (m: ToWorker) => {
       break;
     case 'governance':
       enforcer.apply(m.snapshot);
+      reloader.apply(m.snapshot.providers);
       break;
     case 'cluster-view':
       router.state.applyCluster(m.snapshot);

@@ -1,6 +1,9 @@
 export { createLogger, REDACT_PATHS, type Logger } from './logger.js';
-export { WorkerMetrics, LabelLimiter } from './metrics.js';
-export { NodeMetrics, METRICS_CONTENT_TYPE, type ClusterMetricsSource } from './aggregate.js';
+export { WorkerMetrics, type WorkerMetricsOptions } from './metrics.js';
+export { LabelLimiter, statusClass, CIRCUIT_VALUE, type CircuitStatus } from './labels.js';
+export { NodeMetrics, METRICS_CONTENT_TYPE, type ClusterMetricsSource, type NodeMetricsOptions } from './aggregate.js';
+export { type DeploymentGaugeView, type ClusterCircuitSource } from './routing-gauges.js';
+export { budgetsRemaining, type BudgetGaugeSource, type BudgetRemaining } from './budget-gauges.js';
 export { createTracing, type RequestTracing, type TracingConfig, type AttemptTarget, type AttemptEnd } from './tracing.js';
 export { RequestLogQueue, type RequestLogQueueOptions } from './request-log-queue.js';
 export { toLogEntry, shouldLog } from './request-log-entry.js';

@@ -1,32 +1,43 @@
 /**
  * Per-worker metrics (prom-client). Each worker owns a registry; the main thread gathers them and serves
- * one exposition per node (aggregate.ts). Label values are bounded: models beyond a configured number of
- * distinct values are reported as "other", so a client cannot blow up cardinality with made-up names.
+ * one exposition per node (aggregate.ts). Label values are bounded (labels.ts): models, deployments, keys
+ * and teams beyond a configured number of distinct values are reported as "other", so a client cannot blow
+ * up cardinality with made-up names.
  */
+import { performance } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { RequestState } from '../core/request-state.js';
 import type { HttpContext } from '../http/index.js';
+import { DEFAULT_MAX_LABEL_VALUES, LabelLimiter, statusClass } from './labels.js';
+import { registerDeploymentGauges, type DeploymentGaugeSource } from './routing-gauges.js';
 
 const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+// A whole request can be a sub-millisecond error answer or a minutes-long stream.
+const DURATION_BUCKETS = [0.001, 0.0025, ...SECONDS_BUCKETS, 300];
+// Gaps between streamed batches: from a millisecond (tokens arriving back to back) to a stalled upstream.
+const GAP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 // Overhead is tiny: buckets from 10 µs to 25 ms (in seconds, the Prometheus base unit).
 const OVERHEAD_BUCKETS = [10e-6, 25e-6, 50e-6, 100e-6, 150e-6, 250e-6, 500e-6, 1e-3, 2.5e-3, 5e-3, 10e-3, 25e-3];
 
-/** Keeps at most `max` distinct values of a label; the rest become "other". */
-export class LabelLimiter {
-  private readonly seen = new Set<string>();
-  constructor(private readonly max: number) {}
-  value(v: string | undefined): string {
-    if (!v) return '';
-    if (this.seen.has(v)) return v;
-    if (this.seen.size >= this.max) return 'other';
-    this.seen.add(v);
-    return v;
-  }
+export interface WorkerMetricsOptions {
+  /** Distinct values kept per bounded label (model, deployment, key, team); default 200. */
+  maxLabelValues?: number;
+  /** Also count tokens and cost per virtual key and team (off by default: one series per key). */
+  perKeyLabels?: boolean;
 }
+
+type Observe = (value: number) => void;
 
 export class WorkerMetrics {
   readonly registry = new Registry();
   private readonly models: LabelLimiter;
-  private readonly providers: LabelLimiter;
+  private readonly providers = new LabelLimiter(256);
+  private readonly deployments: LabelLimiter;
+  private readonly keys?: LabelLimiter;
+  private readonly teams?: LabelLimiter;
+  /** Bound histogram children per provider/model: a streamed batch should not pay for label hashing. */
+  private readonly gapSeries = new Map<string, Observe>();
+  private routing: DeploymentGaugeSource = () => [];
 
   readonly requests = new Counter({
     name: 'switchyard_requests_total', help: 'Requests handled, by route, provider, model and HTTP status.',
@@ -66,9 +77,49 @@ export class WorkerMetrics {
     name: 'switchyard_circuit_transitions_total', help: 'Circuit breaker transitions, by deployment and new state.', labelNames: ['deployment', 'to'], registers: [this.registry],
   });
 
-  constructor(maxModelLabels = 200) {
-    this.models = new LabelLimiter(maxModelLabels);
-    this.providers = new LabelLimiter(256);
+  readonly requestDuration = new Histogram({
+    name: 'switchyard_request_duration_seconds', help: 'Whole HTTP request, arrival to last byte (streams included), by route and status class.',
+    labelNames: ['route', 'status_class'], buckets: DURATION_BUCKETS, registers: [this.registry],
+  });
+  readonly interTokenLatency = new Histogram({
+    name: 'switchyard_inter_token_latency_seconds', help: 'Gaps between consecutive streamed batches sent to the client (after the first).',
+    labelNames: ['provider', 'model'], buckets: GAP_BUCKETS, registers: [this.registry],
+  });
+  readonly cost = new Counter({
+    name: 'switchyard_cost_usd_total', help: 'Cost of served requests in USD as priced at settlement (configured prices, then the bundled table).',
+    labelNames: ['provider', 'model'], registers: [this.registry],
+  });
+  /** Present only with observability.metrics.per_key_labels. */
+  readonly keyTokens?: Counter;
+  readonly keyCost?: Counter;
+
+  constructor(opts: WorkerMetricsOptions = {}) {
+    const max = opts.maxLabelValues ?? DEFAULT_MAX_LABEL_VALUES;
+    this.models = new LabelLimiter(max);
+    this.deployments = new LabelLimiter(max);
+    registerDeploymentGauges(this.registry, this.deployments, () => this.routing());
+    if (opts.perKeyLabels) {
+      this.keys = new LabelLimiter(max);
+      this.teams = new LabelLimiter(max);
+      this.keyTokens = new Counter({
+        name: 'switchyard_key_tokens_total', help: 'Tokens by virtual key id, its team id and direction (input, output).',
+        labelNames: ['key', 'team', 'direction'], registers: [this.registry],
+      });
+      this.keyCost = new Counter({
+        name: 'switchyard_key_cost_usd_total', help: 'Cost in USD by virtual key id and its team id.',
+        labelNames: ['key', 'team'], registers: [this.registry],
+      });
+    }
+  }
+
+  /** Where the circuit-state and effective-weight gauges read the router's view at scrape time. */
+  trackRouting(source: DeploymentGaugeSource): void {
+    this.routing = source;
+  }
+
+  /** A circuit breaker transition (deployment label bounded like the gauges). */
+  circuitTransition(deployment: string, to: string): void {
+    this.circuitTransitions.inc({ deployment: this.deployments.value(deployment), to });
   }
 
   started(): void {
@@ -80,6 +131,7 @@ export class WorkerMetrics {
     const provider = this.providers.value(ctx.provider);
     const model = this.models.value(ctx.model);
     this.requests.inc({ route: ctx.route, provider, model, status: String(ctx.status) });
+    this.requestDuration.observe({ route: ctx.route, status_class: statusClass(ctx.status) }, (performance.now() - ctx.start) / 1000);
     if (ctx.route === 'not_found') return;
     this.overhead.observe({ route: ctx.route }, (ctx.reportedOverheadUs ?? ctx.overheadUs()) / 1e6);
     if (!provider) return;
@@ -93,5 +145,33 @@ export class WorkerMetrics {
       if (cached) this.tokens.inc({ provider, model, direction: 'cached_input' }, cached);
     }
     if (ctx.error?.provider) this.upstreamErrors.inc({ provider, type: ctx.error.type });
+  }
+
+  /** The gap between two streamed batches of one request (called by the pipeline per batch after the first). */
+  streamGap(st: RequestState, gapMs: number): void {
+    const provider = this.providers.value(st.provider);
+    const model = this.models.value(st.model);
+    const id = `${provider}\u0000${model}`;
+    let observe = this.gapSeries.get(id);
+    if (!observe) {
+      const child = this.interTokenLatency.labels({ provider, model });
+      observe = (v) => child.observe(v);
+      this.gapSeries.set(id, observe);
+    }
+    observe(gapMs / 1000);
+  }
+
+  /** After governance priced the request (st.costUsd): cost, and per-key tokens and cost when enabled. */
+  settled(st: RequestState): void {
+    if (!st.provider || st.costUsd === undefined || !(st.costUsd >= 0)) return;
+    this.cost.inc({ provider: this.providers.value(st.provider), model: this.models.value(st.model) }, st.costUsd);
+    const p = st.principal;
+    if (!this.keyTokens || !this.keyCost || !p) return;
+    const key = this.keys!.value(p.keyId);
+    const team = this.teams!.value(p.teamId);
+    this.keyCost.inc({ key, team }, st.costUsd);
+    const u = st.usage;
+    if (u?.prompt_tokens) this.keyTokens.inc({ key, team, direction: 'input' }, u.prompt_tokens);
+    if (u?.completion_tokens) this.keyTokens.inc({ key, team, direction: 'output' }, u.completion_tokens);
   }
 }

@@ -51,10 +51,15 @@ describe('cluster-wide spend through real gateway nodes', { timeout: 120_000 }, 
 
   async function converged(on: GatewayNode[], label: string): Promise<number> {
     const want = sent * COST;
-    return waitFor(label, async () => {
-      const v = await Promise.all(on.map(spentOn));
-      return v.every((x) => Math.abs(x - want) < 1e-9);
-    }, 20_000, 100);
+    let last: number[] = [];
+    try {
+      return await waitFor(label, async () => {
+        last = await Promise.all(on.map(spentOn));
+        return last.every((x) => Math.abs(x - want) < 1e-9);
+      }, 30_000, 100);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}: want $${want.toFixed(2)}, nodes have ${last.map((x) => `$${x.toFixed(2)}`).join(', ')}`);
+    }
   }
 
   before(async () => {

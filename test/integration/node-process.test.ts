@@ -78,7 +78,8 @@ test('an exception inside one request is a 500 for that request only', async () 
 test('SIGTERM drains: in-flight requests finish, new connections are refused, exit code 0', async () => {
   const node = await startNode({ workers: 2, config: { providers: { slow: { type: 'mock', latency_ms: 1200 } } } });
   const inflight = Promise.all([0, 1, 2].map(() => post(node.url, chatBody('slow one', 'slow/echo')).then(async (r) => ({ status: r.status, body: await r.text() }))));
-  await new Promise((r) => setTimeout(r, 300));
+  // SIGTERM only once the node holds all three (on a busy machine the requests may take a while to arrive).
+  for (let i = 0; i < 100 && (await metricValue(node.url, 'switchyard_in_flight_requests')) < 4; i++) await new Promise((r) => setTimeout(r, 20));
   node.proc.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 200));
   await assert.rejects(freshRequest(`${node.url}/health/live`), /ECONNREFUSED/);
