@@ -9,6 +9,7 @@ import { logRoutes, type LogRouteOptions } from './logs.js';
 import { routingReport } from './routing.js';
 
 export type { ControlCall } from './cluster.js';
+export { providerRoutes } from './providers.js';
 
 /** Every /api route checks the caller's role (admin.auth.ts); nothing here is open. */
 export function adminRoutes(gw: GatewayState, control: ControlCall, opts: LogRouteOptions & { snapshot: () => GovernanceSnapshot | undefined }): Route[] {

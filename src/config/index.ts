@@ -1,3 +1,3 @@
-export { loadConfig, ConfigError, parseByteSize, type ConfigOverrides } from './load.js';
+export { loadConfig, ConfigError, parseByteSize, resolveProvider, type ConfigOverrides } from './load.js';
 export type { ResolvedConfig, ResolvedProvider, AliasConfig, RoutingConfig, ClusterConfig, ObservabilityConfig } from './resolved.js';
-export { configSchema, type ConfigFile } from './schema.js';
+export { configSchema, providerSchema, type ConfigFile, type ProviderConfigFile } from './schema.js';

@@ -88,7 +88,8 @@ function resolveEnvRefs(value: unknown, path: string[], env: NodeJS.ProcessEnv, 
   return value;
 }
 
-function resolveProvider(name: string, p: NonNullable<ConfigFile['providers']>[string], problems: string[]): ResolvedProvider | undefined {
+/** One provider's resolved settings; problems are appended as `providers.<name>.<field>: message`. */
+export function resolveProvider(name: string, p: NonNullable<ConfigFile['providers']>[string], problems: string[]): ResolvedProvider | undefined {
   const kindName = p.type ?? name;
   const kind = providerKind(kindName);
   if (!kind) {

@@ -5,9 +5,7 @@
  * shown only masked.
  */
 import { GatewayError } from '../core/errors.js';
-import type { ResolvedProvider } from '../config/index.js';
-import { providerSchema, type ProviderConfigFile } from '../config/schema.js';
-import { PROVIDER_KINDS, providerKind } from '../providers/index.js';
+import { providerSchema, resolveProvider as resolveFromConfig, type ProviderConfigFile, type ResolvedProvider } from '../config/index.js';
 
 export const PROVIDER_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 
@@ -20,7 +18,6 @@ export interface ProviderOverlay {
 /** How an API-added provider is stored in the cluster's LWW map. */
 export interface StoredProvider { name: string; config: ProviderConfigFile; updatedAt: number }
 
-const OPTION_FIELDS = ['project', 'location', 'credentials', 'region', 'secret_access_key', 'session_token', 'api_version'] as const;
 const SECRET_OPTIONS = new Set(['credentials', 'secret_access_key', 'session_token']);
 
 function invalid(param: string, message: string): GatewayError {
@@ -39,35 +36,16 @@ export function parseProvider(name: string, input: unknown): { config: ProviderC
   return { config: r.data, resolved: resolveProvider(name, r.data) };
 }
 
+/** The config loader's resolution, with its first problem turned into a 400 naming the field. */
 export function resolveProvider(name: string, p: ProviderConfigFile): ResolvedProvider {
-  const kindName = p.type ?? name;
-  const kind = providerKind(kindName);
-  if (!kind) throw invalid('type', `unknown provider type "${kindName}" (set type to one of: ${PROVIDER_KINDS.map((k) => k.kind).join(', ')})`);
-  const baseUrl = p.base_url ?? kind.baseUrl;
-  const derivesUrl = kind.adapter === 'mock' || kind.adapter === 'bedrock' || kind.adapter === 'vertex';
-  if (!baseUrl && !derivesUrl) throw invalid('base_url', `base_url is required for type "${kind.kind}"`);
-  if (p.api_key && p.keys) throw invalid('keys', 'give either api_key or keys, not both');
-  if (kind.requiresKey && !p.api_key && !p.keys) throw invalid('api_key', `api_key (or keys) is required for type "${kind.kind}"`);
-  return {
-    name,
-    kind: kind.kind,
-    adapter: kind.adapter,
-    baseUrl: (baseUrl ?? '').replace(/\/+$/, ''),
-    apiKey: p.api_key,
-    headers: p.headers ?? {},
-    models: p.models,
-    timeoutMs: p.timeout_ms ?? 600_000,
-    firstByteTimeoutMs: p.first_byte_timeout_ms,
-    streamIdleTimeoutMs: p.stream_idle_timeout_ms,
-    keys: p.keys
-      ? p.keys.map((k, i) => ({ id: k.name ?? `key${i}`, apiKey: k.key, weight: k.weight ?? 1, models: k.models }))
-      : p.api_key ? [{ id: 'key0', apiKey: p.api_key, weight: 1 }] : [],
-    connectTimeoutMs: p.connect_timeout_ms ?? 10_000,
-    maxConnections: p.max_connections ?? 256,
-    latencyMs: p.latency_ms ?? 0,
-    options: Object.fromEntries(OPTION_FIELDS.filter((f) => p[f] !== undefined).map((f) => [f, String(p[f])])),
-    deployments: p.deployments,
-  };
+  const problems: string[] = [];
+  const r = resolveFromConfig(name, p, problems);
+  if (problems.length || !r) {
+    const m = /^providers\.[^.]+(?:\.([\w.]+))?: (.*)$/.exec(problems[0] ?? '');
+    const field = m?.[1] ?? 'type';
+    throw invalid(field, `${field}: ${m?.[2] ?? problems[0] ?? 'invalid provider'}`);
+  }
+  return r;
 }
 
 /** `sk-...abcd`: enough to tell keys apart, never enough to use one. Short secrets show nothing. */

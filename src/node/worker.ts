@@ -3,7 +3,7 @@
  * immutable snapshot of the config. It never waits on the main thread in the request path.
  */
 import { parentPort, threadId, workerData } from 'node:worker_threads';
-import { adminRoutes } from '../admin/index.js';
+import { adminRoutes, providerRoutes } from '../admin/index.js';
 import { ingressRoutes, openaiDialect, PREFIX_DIALECTS } from '../api/index.js';
 import { GatewayError } from '../core/errors.js';
 import { observeStreamGaps, type GatewayState } from '../core/pipeline.js';
@@ -13,7 +13,6 @@ import type { RequestState } from '../core/request-state.js';
 import { Enforcer, Pricer } from '../governance/index.js';
 import { createProviderInstances, createRouter, type RouterEvents } from '../router/index.js';
 import { ProviderReloader } from './provider-reload.js';
-import { providerRoutes } from '../admin/providers.js';
 import type { FromWorker, ToWorker, WorkerData } from './messages.js';
 import { systemRoutes } from './system-routes.js';
 
