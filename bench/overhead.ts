@@ -6,7 +6,7 @@
 import { machineLine, opt, parseCli, renderText, UsageError, writeResults } from './lib/index.js';
 import { ALL_ARMS, FULL, QUICK, runOverhead, type ArmId } from './scenarios/overhead/index.js';
 
-const USAGE = 'usage: overhead [options]   (arms: direct, bare proxy, switchyard with 1 and default workers)';
+const USAGE = 'usage: overhead [options]   (arms: direct, bare proxy, switchyard with 1 and default workers, switchyard with every feature, portkey)';
 
 async function main(): Promise<void> {
   const a = parseCli(USAGE, {

@@ -7,6 +7,7 @@ export { waitForHttpOk } from './http-ready.js';
 export { assertNativeUws } from './uws-native.js';
 export { describeMachine, machineLine, type MachineDescription } from './machine.js';
 export { processCpuUs } from './proc-cpu.js';
+export { processMemoryKb, sampleRss } from './proc-mem.js';
 export { RESULTS_SCHEMA, isoDate, newestPerScenario, readResults, repoRoot, resultsDir, resultsPath, writeResults, type ResultsFile } from './results.js';
 export { formatCell, renderMarkdown, renderText, type Cell, type Table } from './table.js';
 export { resultsToMarkdown } from './markdown.js';

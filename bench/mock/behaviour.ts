@@ -22,6 +22,7 @@ export interface MockContext {
 
 const UNAUTHORIZED = openAiError('Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key');
 const EMPTY_BODY = openAiError('We could not parse the JSON body of your request.', 'invalid_request_error', 'invalid_json');
+const UPSTREAM_FAILURE = openAiError('The server had an error while processing your request.', 'server_error', 'server_error');
 export const NOT_FOUND = openAiError('Unknown request URL.', 'invalid_request_error', 'unknown_url');
 
 function later(ms: number, fn: () => void): void {
@@ -42,14 +43,22 @@ export function answerChat(reply: Reply, body: string, authorization: string | u
     reply.json(400, EMPTY_BODY);
     return;
   }
+  if (opts.failStatus !== undefined) {
+    stats.failed++;
+    reply.json(opts.failStatus, UPSTREAM_FAILURE);
+    return;
+  }
   const flags = readRequestFlags(body);
   if (!flags.stream) {
     later(opts.latencyMs, () => { if (!reply.aborted) reply.json(200, payloads.completion); });
     return;
   }
   stats.streams++;
-  const tail = flags.includeUsage ? payloads.tailWithUsage : payloads.tail;
-  const frames = payloads.middleFrames;
+  // A request that offers tools gets a streamed tool call instead of text (reassembly checks under load).
+  if (flags.tools) stats.toolStreams++;
+  const tail = flags.tools ? payloads.toolTail : flags.includeUsage ? payloads.tailWithUsage : payloads.tail;
+  const frames = flags.tools ? payloads.toolMiddleFrames : payloads.middleFrames;
+  const firstFrame = flags.tools ? payloads.toolFirstFrame : payloads.firstFrame;
   const interval = opts.chunkIntervalMs;
   const next = (i: number): void => {
     if (reply.aborted) return;
@@ -70,7 +79,7 @@ export function answerChat(reply: Reply, body: string, authorization: string | u
   };
   later(opts.ttftMs, () => {
     if (reply.aborted) return;
-    reply.streamStart(payloads.firstFrame);
+    reply.streamStart(firstFrame);
     next(0);
   });
 }

@@ -6,13 +6,13 @@ import { startNodeMock } from './node-server.js';
 import { startUwsMock } from './uws-server.js';
 
 export { DEFAULT_MOCK_OPTIONS, type MockOptions, type MockStats } from './options.js';
-export { MOCK_MODEL } from './payloads.js';
+export { MOCK_MODEL, TOOL_CALL, toolCallArguments } from './payloads.js';
 export type { RunningMock } from './running.js';
 
 /** Starts the mock in this process. Unset options take DEFAULT_MOCK_OPTIONS; ttftMs defaults to latencyMs. */
 export function startMockUpstream(options: Partial<MockOptions> = {}): Promise<RunningMock> {
   const opts: MockOptions = { ...DEFAULT_MOCK_OPTIONS, ...options, ttftMs: options.ttftMs ?? options.latencyMs ?? DEFAULT_MOCK_OPTIONS.ttftMs };
-  const stats: MockStats = { requests: 0, streams: 0, unauthorized: 0, badRequests: 0 };
+  const stats: MockStats = { requests: 0, streams: 0, unauthorized: 0, badRequests: 0, failed: 0, toolStreams: 0 };
   const ctx = { opts, payloads: buildPayloads(opts.chunks), stats };
   return opts.engine === 'node' ? startNodeMock(ctx) : startUwsMock(ctx);
 }

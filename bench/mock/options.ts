@@ -14,10 +14,12 @@ export interface MockOptions {
   apiKey: string | undefined;
   /** HTTP server implementation; uWS measured faster (see bench/README.md) */
   engine: 'uws' | 'node';
+  /** if set, every chat request is answered at once with this status and an OpenAI error (fallback benchmarks) */
+  failStatus: number | undefined;
 }
 
 export const DEFAULT_MOCK_OPTIONS: MockOptions = {
-  host: '127.0.0.1', port: 0, latencyMs: 0, ttftMs: 0, chunks: 16, chunkIntervalMs: 0, apiKey: undefined, engine: 'uws',
+  host: '127.0.0.1', port: 0, latencyMs: 0, ttftMs: 0, chunks: 16, chunkIntervalMs: 0, apiKey: undefined, engine: 'uws', failStatus: undefined,
 };
 
 export interface MockStats {
@@ -25,4 +27,6 @@ export interface MockStats {
   streams: number;
   unauthorized: number;
   badRequests: number;
+  failed: number;
+  toolStreams: number;
 }

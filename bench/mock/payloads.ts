@@ -17,6 +17,17 @@ export interface Payloads {
   /** finish chunk (+ usage chunk) + [DONE] */
   tail: Buffer;
   tailWithUsage: Buffer;
+  /** streamed tool call (requests that offer tools): id + name first, then the arguments in pieces */
+  toolFirstFrame: Buffer;
+  toolMiddleFrames: Buffer[];
+  toolTail: Buffer;
+}
+
+/** The tool call every tool stream carries; a client reassembling the deltas must get exactly this. */
+export const TOOL_CALL = { id: 'call_switchyard_bench', name: 'get_weather' } as const;
+/** The arguments JSON, long enough to be split over every chunk, with characters that need escaping. */
+export function toolCallArguments(): string {
+  return JSON.stringify({ location: 'Zürich, "CH"', unit: 'celsius', days: 7, note: 'line\nbreak {braces} [brackets] ünïcödé 🚂', hours: Array.from({ length: 24 }, (_, i) => i) });
 }
 
 function split(text: string, parts: number): string[] {
@@ -48,12 +59,26 @@ export function buildPayloads(chunks: number): Payloads {
     middleFrames: pieces.slice(1).map((p) => Buffer.from(chunk({ content: p }, null))),
     tail: Buffer.from(finish + done),
     tailWithUsage: Buffer.from(finish + frame({ ...base, choices: [], usage }) + done),
+    ...toolFrames(chunk, done),
+  };
+}
+
+function toolFrames(chunk: (delta: Record<string, unknown>, finish: string | null) => string, done: string): Pick<Payloads, 'toolFirstFrame' | 'toolMiddleFrames' | 'toolTail'> {
+  const args = split(toolCallArguments(), 12);
+  const call = (fn: Record<string, unknown>, head: boolean) => chunk({
+    ...(head ? { role: 'assistant', content: null } : {}),
+    tool_calls: [{ index: 0, ...(head ? { id: TOOL_CALL.id, type: 'function' } : {}), function: fn }],
+  }, null);
+  return {
+    toolFirstFrame: Buffer.from(call({ name: TOOL_CALL.name, arguments: '' }, true)),
+    toolMiddleFrames: args.map((a) => Buffer.from(call({ arguments: a }, false))),
+    toolTail: Buffer.from(chunk({}, 'tool_calls') + done),
   };
 }
 
 /** What a request asks for. A regex, not JSON.parse: the mock must stay cheap even for megabyte prompts. */
-export function readRequestFlags(body: string): { stream: boolean; includeUsage: boolean } {
-  return { stream: /"stream"\s*:\s*true/.test(body), includeUsage: /"include_usage"\s*:\s*true/.test(body) };
+export function readRequestFlags(body: string): { stream: boolean; includeUsage: boolean; tools: boolean } {
+  return { stream: /"stream"\s*:\s*true/.test(body), includeUsage: /"include_usage"\s*:\s*true/.test(body), tools: /"tools"\s*:\s*\[/.test(body) };
 }
 
 export function openAiError(message: string, type: string, code: string): Buffer {

@@ -4,7 +4,7 @@ import { assertNativeUws } from '../lib/uws-native.js';
 import { answerChat, NOT_FOUND, type MockContext, type Reply } from './behaviour.js';
 import type { RunningMock } from './running.js';
 
-const STATUS: Record<number, string> = { 200: '200 OK', 400: '400 Bad Request', 401: '401 Unauthorized', 404: '404 Not Found' };
+const STATUS: Record<number, string> = { 200: '200 OK', 400: '400 Bad Request', 401: '401 Unauthorized', 404: '404 Not Found', 429: '429 Too Many Requests', 500: '500 Internal Server Error', 502: '502 Bad Gateway', 503: '503 Service Unavailable' };
 
 class UwsReply implements Reply {
   aborted = false;

@@ -24,6 +24,7 @@ export async function startMockProcess(opts: Partial<Omit<MockOptions, 'host' | 
   if (opts.chunkIntervalMs !== undefined) args.push('--chunk-interval-ms', String(opts.chunkIntervalMs));
   if (opts.apiKey !== undefined) args.push('--api-key', opts.apiKey);
   if (opts.engine !== undefined) args.push('--engine', opts.engine);
+  if (opts.failStatus !== undefined) args.push('--fail-status', String(opts.failStatus));
   return started(await spawnService({ name: 'mock-upstream', command: process.execPath, args, readyLine: LISTENING, ipc: true }));
 }
 

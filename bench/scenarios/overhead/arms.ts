@@ -5,7 +5,7 @@
  */
 import os from 'node:os';
 import type { Progress } from '../../lib/index.js';
-import { GatewayUnavailableError, startBareProxyProcess, startSwitchyard, type StartedServer } from '../../stack/index.js';
+import { GatewayUnavailableError, portkeyHeaders, startBareProxyProcess, startPortkey, startSwitchyard, startSwitchyardArm, type StartedServer } from '../../stack/index.js';
 import type { Arm } from '../side-by-side/index.js';
 import type { ArmId } from './options.js';
 
@@ -27,6 +27,20 @@ export async function startArms(ids: ArmId[], mock: StartedServer, connections: 
       } else if (id === 'bare-proxy') {
         const p = await startBareProxyProcess(mock.origin, connections);
         arms.push({ id, label: 'bare proxy (uWS + undici)', origin: p.origin, server: p });
+      } else if (id === 'switchyard-full' || id === 'portkey') {
+        try {
+          if (id === 'portkey') {
+            const p = await startPortkey();
+            arms.push({ id, label: 'portkey (@portkey-ai/gateway)', origin: p.origin, server: p, request: { headers: portkeyHeaders(mock.origin) } });
+          } else {
+            const g = await startSwitchyardArm({ upstreamOrigin: mock.origin, governance: true, requestLog: true });
+            arms.push({ id, label: 'switchyard full (key+budget+rpm+log+metrics)', origin: g.origin, server: g, overheadHeader: OVERHEAD_HEADER, request: { headers: g.headers } });
+          }
+        } catch (err) {
+          if (!(err instanceof GatewayUnavailableError)) throw err;
+          skipped.push({ id, reason: err.message.split('\n')[0] });
+          progress.log(`warning: arm ${id} skipped: ${err.message}`);
+        }
       } else {
         const workers = id === 'switchyard-1' ? 1 : undefined;
         try {

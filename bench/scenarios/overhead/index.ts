@@ -30,22 +30,22 @@ export async function runOverhead(o: OverheadOptions): Promise<ResultsFile<Overh
   const mock = await startMockProcess({ latencyMs: o.latencyMs });
   let arms: Awaited<ReturnType<typeof startArms>>['arms'] = [];
   try {
-    const started = await startArms(o.arms, mock, o.connections, new Progress(0));
+    const started = await startArms(o.arms, mock, o.connections, o.progress ?? new Progress(0));
     arms = started.arms;
     if (arms.length === 0) throw new Error('no arm could be started');
-    for (const a of arms) await preflightChat(a.origin, CHAT_PATH, CHAT_BODY);
+    for (const a of arms) await preflightChat(a.origin, CHAT_PATH, CHAT_BODY, a.request?.headers);
     const plan: SideBySidePlan = {
       loads: loadsFrom(o.rps, o.concurrency), rounds: o.rounds, slotS: o.slotS, slotWarmupS: o.slotWarmupS, warmupS: o.warmupS,
       connections: o.connections, timeoutMs: 10_000 + o.latencyMs, request: { path: CHAT_PATH, body: CHAT_BODY },
     };
     const baseline = arms.some((a) => a.id === 'direct') ? 'direct' : arms[0].id;
     const lg = await startLoadgen();
-    const progress = new Progress(expectedMs(plan, arms.length));
+    const progress = o.progress ?? new Progress(expectedMs(plan, arms.length));
     let loads: LoadFigures[];
     try {
       loads = figures(await measureSideBySide(plan, arms, mock, lg, progress), arms, baseline);
     } finally {
-      progress.finish();
+      if (!o.progress) progress.finish();
       await lg.close();
     }
     return {
@@ -54,7 +54,7 @@ export async function runOverhead(o: OverheadOptions): Promise<ResultsFile<Overh
       startedAt,
       finishedAt: new Date().toISOString(),
       machine,
-      params: { ...o, armsRun: arms.map((a) => a.id), body: CHAT_BODY },
+      params: { ...o, progress: undefined, armsRun: arms.map((a) => a.id), body: CHAT_BODY },
       tables: sideBySideTables(loads, baseline, {
         baselineName: baseline,
         selfReportedName: 'gateway-reported',

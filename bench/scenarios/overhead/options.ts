@@ -1,5 +1,5 @@
-export type ArmId = 'direct' | 'bare-proxy' | 'switchyard-1' | 'switchyard-default';
-export const ALL_ARMS: ArmId[] = ['direct', 'bare-proxy', 'switchyard-1', 'switchyard-default'];
+export type ArmId = 'direct' | 'bare-proxy' | 'switchyard-1' | 'switchyard-default' | 'switchyard-full' | 'portkey';
+export const ALL_ARMS: ArmId[] = ['direct', 'bare-proxy', 'switchyard-1', 'switchyard-default', 'switchyard-full', 'portkey'];
 
 export interface OverheadOptions {
   /** open-loop rates, requests per second */
@@ -16,10 +16,12 @@ export interface OverheadOptions {
   /** open-loop connections from the load generator */
   connections: number;
   quick: boolean;
+  /** progress display to report into (the suite passes its own); default: a new one */
+  progress?: import('../../lib/index.js').Progress;
 }
 
 type Timing = Pick<OverheadOptions, 'rounds' | 'slotS' | 'slotWarmupS' | 'warmupS'>;
-/** 4 loads x 4 arms x (3 + 5 x 3.5) s ≈ 5.5 min */
+/** 4 loads x 6 arms x (3 + 5 x 3.5) s ≈ 8 min */
 export const FULL: Timing = { rounds: 5, slotS: 3, slotWarmupS: 0.5, warmupS: 3 };
-/** 4 loads x 4 arms x (0.5 + 2 x 1.2) s ≈ 46 s */
+/** 4 loads x 6 arms x (0.5 + 2 x 1.2) s ≈ 70 s */
 export const QUICK: Timing = { rounds: 2, slotS: 1, slotWarmupS: 0.2, warmupS: 0.5 };

@@ -23,7 +23,11 @@ export async function measureSideBySide(plan: SideBySidePlan, arms: Arm[], upstr
   const out: Measurements[] = [];
   for (const load of plan.loads) {
     const spec = (arm: Arm, warmupMs: number, durationMs: number): LoadSpec => ({
-      target: { origin: arm.origin, path: plan.request.path, body: plan.request.body, headers: plan.request.headers },
+      target: {
+        origin: arm.origin, path: arm.request?.path ?? plan.request.path, body: arm.request?.body ?? plan.request.body,
+        headers: { ...plan.request.headers, ...arm.request?.headers },
+      },
+      expectStatus: arm.expectStatus,
       mode: load.mode,
       durationMs,
       warmupMs,

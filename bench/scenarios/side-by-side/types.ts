@@ -10,6 +10,10 @@ export interface Arm {
   server: StartedServer | null;
   /** a numeric response header with the arm's own measure of its overhead, e.g. x-switchyard-overhead-us */
   overheadHeader?: string;
+  /** per-arm request: headers merged over the plan's (a virtual key, Portkey routing), another path or body */
+  request?: { path?: string; body?: string; headers?: Record<string, string> };
+  /** status that counts as success (default 200; e.g. 401 for a rejection benchmark) */
+  expectStatus?: number;
 }
 
 export interface Load {

@@ -1,0 +1,30 @@
+/** SVG charts derived from a results file's tables (so they always agree with the tables and the README). */
+import type { ResultsFile } from './results.js';
+import type { Cell, Table } from './table.js';
+import { barChart, lineChart } from './svg.js';
+
+export interface Chart { name: string; title: string; svg: string }
+
+const num = (c: Cell | undefined): number | null => (typeof c === 'number' && Number.isFinite(c) ? c : null);
+const col = (t: Table, name: string) => t.columns.indexOf(name);
+
+export function chartsFor(file: ResultsFile): Chart[] {
+  const out: Chart[] = [];
+  file.tables.forEach((t, i) => {
+    const name = `${file.scenario}-${i}`;
+    const iArm = col(t, 'arm'), iLoad = col(t, 'load');
+    if (iArm >= 0 && col(t, 'p50') >= 0 && col(t, 'p99') >= 0) {
+      const cats = t.rows.map((r) => (iLoad >= 0 ? `${r[iLoad]} · ${r[iArm]}` : String(r[iArm])));
+      const series = ['p50', 'p99'].map((s) => ({ name: `${s} latency`, values: t.rows.map((r) => num(r[col(t, s)])) }));
+      out.push({ name, title: t.title, svg: barChart(`${file.scenario}: latency (µs)`, cats, series, 'µs') });
+    } else if (iArm >= 0 && col(t, 'TTFT p99') >= 0 && col(t, 'gap p99') >= 0) {
+      const series = ['TTFT p50', 'TTFT p99', 'gap p50', 'gap p99'].map((s) => ({ name: s, values: t.rows.map((r) => num(r[col(t, s)])) }));
+      out.push({ name, title: t.title, svg: barChart(`${file.scenario}: TTFT and inter-chunk gaps (µs)`, t.rows.map((r) => String(r[iArm])), series, 'µs') });
+    } else if (col(t, 'offered rps') >= 0) {
+      const xs = t.rows.map((r) => num(r[col(t, 'offered rps')]) ?? 0);
+      out.push({ name: `${name}-latency`, title: t.title, svg: lineChart(`${file.scenario}: latency vs offered load`, xs, 'offered requests/s', ['p50 ms', 'p99 ms'].map((s) => ({ name: s, values: t.rows.map((r) => num(r[col(t, s)])) })), 'ms') });
+      if (col(t, 'peak RSS MB') >= 0) out.push({ name: `${name}-memory`, title: t.title, svg: lineChart(`${file.scenario}: success and peak RSS`, xs, 'offered requests/s', ['success %', 'peak RSS MB'].map((s) => ({ name: s, values: t.rows.map((r) => num(r[col(t, s)])) })), '% / MB') });
+    }
+  });
+  return out;
+}

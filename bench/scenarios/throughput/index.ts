@@ -1,0 +1,157 @@
+/**
+ * Throughput with a slow upstream (1.5 s per answer, so thousands of requests are in flight): success
+ * rate, latency, peak RSS (VmRSS sampled, VmHWM) and CPU per request of the gateway at 500..5000 RPS; idle
+ * RSS; `start` to ready time; RSS growth over a soak.
+ */
+import { performance } from 'node:perf_hooks';
+import { processCpuUs, processMemoryKb, sampleRss, type Table } from '../../lib/index.js';
+import { startLoadgen, type LoadResult } from '../../loadgen/index.js';
+import { startMockProcess, startSwitchyardArm, type StartedServer } from '../../stack/index.js';
+import { CHAT_PATH, chatBody, loadAvg, resultsFile, stopAll, summary, target, type Scenario, type Target } from '../common/index.js';
+
+const LATENCY_MS = 1500;
+const RATES = [500, 1000, 2000, 5000];
+/** quick mode: the lowest and the highest rate only, and the direct run at the highest only */
+const ratesFor = (quick: boolean) => (quick ? [500, 5000] : RATES);
+let soakOverrideS: number | undefined;
+/** `--soak-s` of the suite */
+export function setSoakSeconds(s: number): void { soakOverrideS = s; }
+
+const T = (quick: boolean) => quick
+  ? { stepS: 2, topS: 3, directS: 2, soakS: soakOverrideS ?? 5, soakRps: 500, starts: 1 }
+  : { stepS: 10, topS: 60, directS: 10, soakS: soakOverrideS ?? 600, soakRps: 1000, starts: 3 };
+
+const config = {
+  routing: { max_concurrency: 50_000, queue_size: 50_000, retries: 0 },
+};
+const provider = (origin: string) => ({ providers: { up: { type: 'custom', base_url: `${origin}/v1`, api_key: 'bench-key', max_connections: 50_000, timeout_ms: 60_000 } } });
+const mb = (kb: number) => Math.round(kb / 102.4) / 10;
+
+export const throughput: Scenario = {
+  name: 'throughput',
+  expectedS: (q) => { const t = T(q); return t.starts * 2.5 + 3 + (ratesFor(q).length - 1) * (t.stepS + 3) + t.topS + 3 + (q ? 1 : RATES.length) * (t.directS + 3) + t.soakS * 1.1 + 6; },
+  async run(ctx) {
+    const startedAt = new Date().toISOString();
+    const la = loadAvg();
+    const t = T(ctx.quick);
+    const mock = await startMockProcess({ latencyMs: LATENCY_MS });
+    const servers: StartedServer[] = [mock];
+    const targets: Target[] = [];
+    try {
+      // start -> ready, measured from spawn to the first 200 of /health/ready
+      const startMs: number[] = [];
+      for (let i = 0; i < t.starts; i++) {
+        ctx.progress.step(`start to ready ${i + 1}/${t.starts}`, 1500);
+        const t0 = performance.now();
+        const g = await startSwitchyardArm({ upstreamOrigin: mock.origin, governance: false, requestLog: true, extraConfig: { ...provider(mock.origin), ...config } });
+        startMs.push(Math.round(performance.now() - t0));
+        await g.service.stop();
+      }
+      const sy = await startSwitchyardArm({ upstreamOrigin: mock.origin, governance: false, requestLog: true, extraConfig: { ...provider(mock.origin), ...config } });
+      servers.push(sy);
+      let pid = sy.service.pid;
+      ctx.progress.step('idle RSS', 2000);
+      await new Promise((r) => setTimeout(r, 2000));
+      const idleKb = processMemoryKb(pid)?.rssKb ?? 0;
+
+      const lg = await startLoadgen();
+      const direct: Array<{ rps: number; durationS: number; result: LoadResult; successRate: number }> = [];
+      const steps: Array<{ rps: number; durationS: number; result: LoadResult; peakRssKb: number; hwmKb: number; cpuUsPerRequest: number | null; successRate: number }> = [];
+      let soak: { rps: number; durationS: number; warmS: number; startKb: number; endKb: number; maxKb: number; growthPct: number; result: LoadResult; samplesKb: number[] } | null = null;
+      try {
+        for (const rps of ratesFor(ctx.quick)) {
+          const durationS = rps === 5000 ? t.topS : t.stepS;
+          ctx.progress.step(`open ${rps} rps, ${LATENCY_MS} ms upstream, ${durationS} s`, (durationS + 3) * 1000);
+          const rss = sampleRss(pid);
+          const cpu0 = processCpuUs(pid);
+          const result = await lg.run({
+            target: { origin: sy.origin, path: CHAT_PATH, body: chatBody() }, mode: { kind: 'open', rps }, durationMs: durationS * 1000, warmupMs: 1000,
+            connections: Math.ceil(rps * (LATENCY_MS / 1000) * 1.5) + 200, timeoutMs: 30_000, maxInflight: 40_000,
+          });
+          const cpu1 = processCpuUs(pid);
+          const mem = rss.stop();
+          steps.push({
+            rps, durationS, result, peakRssKb: mem.peakKb, hwmKb: mem.hwmKb, successRate: result.sent ? result.ok / result.sent : 0,
+            cpuUsPerRequest: cpu0 !== null && cpu1 !== null && result.totalCompleted ? Math.round((cpu1 - cpu0) / result.totalCompleted) : null,
+          });
+        }
+        // The same steps straight to the mock (shorter): what the load generator and mock manage on their own.
+        for (const rps of ctx.quick ? [5000] : RATES) {
+          ctx.progress.step(`direct: open ${rps} rps, ${t.directS} s`, (t.directS + 3) * 1000);
+          const result = await lg.run({
+            target: { origin: mock.origin, path: CHAT_PATH, body: chatBody() }, mode: { kind: 'open', rps }, durationMs: t.directS * 1000, warmupMs: 1000,
+            connections: Math.ceil(rps * (LATENCY_MS / 1000) * 1.5) + 200, timeoutMs: 30_000, maxInflight: 40_000,
+          });
+          direct.push({ rps, durationS: t.directS, result, successRate: result.sent ? result.ok / result.sent : 0 });
+        }
+        // Soak on a fresh gateway: the 5000 RPS step can leave the breaker open (it counts overload as
+        // upstream failure), which would turn the soak into a flood of fast 503s.
+        await sy.service.stop();
+        const soakGw = await startSwitchyardArm({ upstreamOrigin: mock.origin, governance: false, requestLog: true, extraConfig: { ...provider(mock.origin), ...config } });
+        servers.push(soakGw);
+        pid = soakGw.service.pid;
+        // Soak: steady load; RSS after the warm-up versus at the end.
+        const warmS = Math.min(30, Math.max(2, Math.round(t.soakS * 0.1)));
+        ctx.progress.step(`soak ${t.soakRps} rps for ${t.soakS} s`, t.soakS * 1000 + warmS * 1000);
+        const samples: number[] = [];
+        let startKb = 0;
+        const warmTimer = setTimeout(() => { startKb = processMemoryKb(pid)?.rssKb ?? 0; }, warmS * 1000);
+        const sampler = setInterval(() => { const m = processMemoryKb(pid); if (m) samples.push(m.rssKb); }, 1000);
+        const result = await lg.run({
+          target: { origin: soakGw.origin, path: CHAT_PATH, body: chatBody() }, mode: { kind: 'open', rps: t.soakRps }, durationMs: t.soakS * 1000, warmupMs: warmS * 1000,
+          connections: Math.ceil(t.soakRps * (LATENCY_MS / 1000) * 1.5) + 200, timeoutMs: 30_000, maxInflight: 40_000,
+        });
+        clearTimeout(warmTimer);
+        clearInterval(sampler);
+        const endKb = processMemoryKb(pid)?.rssKb ?? 0;
+        soak = { rps: t.soakRps, durationS: t.soakS, warmS, startKb, endKb, maxKb: Math.max(0, ...samples), growthPct: startKb ? Math.round(((endKb - startKb) / startKb) * 1000) / 10 : 0, result, samplesKb: samples };
+      } finally {
+        await lg.close();
+      }
+
+      const top = steps.find((s) => s.rps === 5000)!;
+      const bestStart = Math.min(...startMs);
+      targets.push(
+        target(`5000 RPS for ${top.durationS} s with ${LATENCY_MS} ms latency: 100% success`, `${(top.successRate * 100).toFixed(2)}% (${top.result.ok}/${top.result.sent})`, top.successRate === 1 && top.result.sent > 0),
+        target('5000 RPS: peak RSS ≤ 300 MB', `${mb(Math.max(top.peakRssKb, top.hwmKb))} MB`, Math.max(top.peakRssKb, top.hwmKb) <= 300 * 1024),
+        target('idle RSS ≤ 120 MB', `${mb(idleKb)} MB`, idleKb > 0 && idleKb <= 120 * 1024),
+        target('start to ready ≤ 1 s', `${startMs.join(', ')} ms`, Math.max(...startMs) <= 1000),
+        target(`soak RSS growth ≤ 5% (${soak!.durationS} s at ${soak!.rps} rps)`, `${mb(soak!.startKb)} → ${mb(soak!.endKb)} MB (${soak!.growthPct}%)`, soak!.startKb > 0 && soak!.growthPct <= 5),
+      );
+      void bestStart;
+      const stepTable: Table = {
+        title: `Throughput with a ${LATENCY_MS} ms upstream (open loop)`,
+        columns: ['offered rps', 'seconds', 'sent', 'success %', 'achieved rps', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'peak RSS MB', 'VmHWM MB', 'gateway CPU µs/req'],
+        rows: steps.map((s) => {
+          const l = summary(s.result.latency);
+          return [s.rps, s.durationS, s.result.sent, Math.round(s.successRate * 10000) / 100, s.result.achievedRps, l.p50 / 1000, l.p99 / 1000, l.max / 1000,
+            s.result.errors ? `${s.result.errors} ${JSON.stringify(s.result.errorsByKind)}` : 0, mb(s.peakRssKb), mb(s.hwmKb), s.cpuUsPerRequest];
+        }),
+        notes: ['Latency includes the 1500 ms upstream. peak RSS: VmRSS sampled every 200 ms during the step; VmHWM: the process high-water mark since start (cumulative).', 'Gateway config: routing.max_concurrency and queue_size 50000, provider max_connections 50000 (the defaults, 1024 in flight + 2048 queued per deployment, would cap this test).'],
+      };
+      const directTable: Table = {
+        title: 'Same rates straight to the mock (load generator + mock alone, no gateway)',
+        columns: ['offered rps', 'seconds', 'sent', 'success %', 'achieved rps', 'p50 ms', 'p99 ms', 'max ms', 'errors'],
+        rows: direct.map((d) => {
+          const l = summary(d.result.latency);
+          return [d.rps, d.durationS, d.result.sent, Math.round(d.successRate * 10000) / 100, d.result.achievedRps, l.p50 / 1000, l.p99 / 1000, l.max / 1000,
+            d.result.errors ? `${d.result.errors} ${JSON.stringify(d.result.errorsByKind)}` : 0];
+        }),
+      };
+      const s = soak!;
+      const memTable: Table = {
+        title: 'Memory and start-up',
+        columns: ['measure', 'value'],
+        rows: [['idle RSS MB', mb(idleKb)], ['start to ready ms (each start)', startMs.join(', ')],
+          [`soak RSS MB after ${s.warmS} s warm-up`, mb(s.startKb)], ['soak RSS MB at end', mb(s.endKb)], ['soak RSS MB max', mb(s.maxKb)], ['soak RSS growth %', s.growthPct],
+          ['soak success %', s.result.sent ? Math.round((s.result.ok / s.result.sent) * 10000) / 100 : 0],
+          ['soak errors', s.result.errors ? `${s.result.errors} ${JSON.stringify(s.result.errorsByKind)}` : 0]],
+        notes: ['The soak runs on a fresh gateway (same config) after the rate steps.'],
+      };
+      return resultsFile('throughput', ctx, startedAt, { latencyMs: LATENCY_MS, rates: ratesFor(ctx.quick), ...t }, [stepTable, directTable, memTable],
+        { targets, loadAverageStart: la, startMs, idleKb, steps, direct, soak });
+    } finally {
+      await stopAll(servers);
+    }
+  },
+};
