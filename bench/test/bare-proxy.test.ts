@@ -34,7 +34,7 @@ test('forwards body, auth and answer unchanged; non-streaming keeps Content-Leng
   const denied = await request(url, { method: 'POST', body: BODY, headers: { 'content-type': 'application/json', authorization: 'Bearer nope' } });
   assert.equal(denied.statusCode, 401);
   await denied.body.dump();
-  assert.deepEqual(mock.stats, { requests: 3, streams: 0, unauthorized: 1, badRequests: 0 });
+  assert.deepEqual(mock.stats, { requests: 3, streams: 0, unauthorized: 1, badRequests: 0, failed: 0, toolStreams: 0 });
 });
 
 test('streams SSE through to the OpenAI SDK', async () => {

@@ -42,7 +42,7 @@ for (const engine of ['uws', 'node'] as const) {
     assert.equal(contentChunks, 5);
     assert.equal(finish, 'stop');
     assert.deepEqual(usage, { prompt_tokens: 12, completion_tokens: 18, total_tokens: 30 });
-    assert.deepEqual(m.stats, { requests: 2, streams: 1, unauthorized: 0, badRequests: 0 });
+    assert.deepEqual(m.stats, { requests: 2, streams: 1, unauthorized: 0, badRequests: 0, failed: 0, toolStreams: 0 });
   });
 
   test(`${engine}: wrong API key gets OpenAI's 401, unknown paths 404, empty body 400`, async () => {
@@ -54,7 +54,7 @@ for (const engine of ['uws', 'node'] as const) {
     const empty = await request(`http://127.0.0.1:${m.port}/v1/chat/completions`, { method: 'POST', headers: { authorization: 'Bearer right' } });
     assert.equal(empty.statusCode, 400);
     await empty.body.dump();
-    assert.deepEqual(m.stats, { requests: 2, streams: 0, unauthorized: 1, badRequests: 1 });
+    assert.deepEqual(m.stats, { requests: 2, streams: 0, unauthorized: 1, badRequests: 1, failed: 0, toolStreams: 0 });
   });
 }
 
