@@ -254,6 +254,7 @@ function resolveRouting(r: RoutingConfigFile): RoutingConfig {
     timeoutMs: r.timeout_ms,
     firstByteTimeoutMs: r.first_byte_timeout_ms,
     streamIdleTimeoutMs: r.stream_idle_timeout_ms,
+    panicWhenAllOpen: r.panic_when_all_open ?? true,
     maxConcurrency: r.max_concurrency ?? 1024,
     queueSize: r.queue_size ?? 2048,
     queueTimeoutMs: r.queue_timeout_ms ?? 30_000,

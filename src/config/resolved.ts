@@ -42,6 +42,8 @@ export interface RoutingConfig {
   timeoutMs?: number;
   firstByteTimeoutMs?: number;
   streamIdleTimeoutMs?: number;
+  /** Send to open-circuit deployments when nothing else is left (default true). */
+  panicWhenAllOpen: boolean;
   maxConcurrency: number;
   queueSize: number;
   queueTimeoutMs: number;

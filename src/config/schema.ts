@@ -82,6 +82,8 @@ const routingSchema = z.object({
   max_retry_after_ms: z.number().int().nonnegative().optional(),
   key_cooldown_ms: z.number().int().positive().optional(),
   ...timeouts,
+  /** When every deployment of the last fallback group has an open circuit, send to them anyway (default true). */
+  panic_when_all_open: z.boolean().optional(),
   /** Concurrent upstream requests per deployment per node, and the bounded queue behind them. */
   max_concurrency: z.number().int().positive().optional(),
   queue_size: z.number().int().nonnegative().optional(),

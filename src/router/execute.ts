@@ -83,17 +83,29 @@ export class Router {
       if (gi > 0) this.events.fallback?.(groups[gi - 1].name, group.name);
       const candidates = permitted(group.deployments);
       if (candidates.length === 0) continue;
-      const order = this.state.order(candidates, Date.now());
+      // Panic mode (as in Envoy): when every deployment of the last group is behind an open circuit, send
+      // to them anyway rather than turn a burst of errors into an outage of everything that depends on them.
+      const lastGroup = gi === groups.length - 1;
+      let order = this.state.order(candidates, Date.now());
+      let panic = false;
       if (order.length === 0) {
         lastErr = new GatewayError({ status: 503, type: 'overloaded_error', code: 'circuit_open', message: `Every deployment of \`${group.name}\` is unavailable (circuit open).`, retryAfter: 1 });
-        continue;
+        if (!lastGroup || !cfg.panicWhenAllOpen) continue;
+        order = candidates;
+        panic = true;
       }
       let prev: Deployment | undefined;
       let retryAfterMs = 0;
       for (let a = 0, tries = 0; tries <= cfg.retries && a < order.length + cfg.retries; a++) {
         const d = order[a % order.length];
         const now = Date.now();
-        const admit = this.state.admit(d, now);
+        const admit = panic ? { allowed: true, probe: false } : this.state.admit(d, now);
+        if (!admit.allowed && lastGroup && cfg.panicWhenAllOpen && tries === 0 && a >= order.length - 1) {
+          // Every deployment refused by its breaker: go round once more in panic mode.
+          panic = true;
+          a = -1;
+          continue;
+        }
         if (!admit.allowed) {
           lastErr ??= new GatewayError({ status: 503, type: 'overloaded_error', code: 'circuit_open', message: `Deployment ${d.id} is unavailable (circuit open).`, retryAfter: 1 });
           if (a >= order.length - 1 && tries === 0) break;

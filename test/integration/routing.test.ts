@@ -243,6 +243,17 @@ describe('circuit breaker and adaptive weights', () => {
   });
 });
 
+test('panic mode: a single deployment whose circuit is open still gets traffic instead of an outage', async () => {
+  mock.setFaults([{ match: { model: 'lonely' }, status: 500 }]);
+  for (let i = 0; i < 3; i++) assert.equal((await chat('a/lonely')).status, 500);
+  const report = await (await fetch(`${node.url}/api/routing`, { headers: adminHeaders })).json() as { deployments: Array<{ id: string; circuit: { state: string } }> };
+  assert.equal(report.deployments.find((d) => d.id === 'a/lonely')!.circuit.state, 'open');
+  mock.setFaults([]);
+  const r = await chat('a/lonely');
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.deployment, 'a/lonely');
+});
+
 test('GET /api/routing reports weights, health, window statistics and circuit states', async () => {
   await chat('a/report-me');
   const r = await (await fetch(`${node.url}/api/routing`, { headers: adminHeaders })).json() as { deployments: Array<Record<string, any>>; aliases: Record<string, any> };
