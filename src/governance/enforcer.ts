@@ -14,6 +14,7 @@ import { extractKey, hashKey, KEY_PREFIX } from './keys.js';
 import type { Customer, Team, VirtualKey } from './model.js';
 import { deploymentAllowed } from './patterns.js';
 import { ConcurrencyLimiter, checkRateLimits, rateIncrements, rateLimitedError, type RateScope } from './rate-limit.js';
+import { SharedConcurrency } from './shared-concurrency.js';
 import type { GovernanceSnapshot, UsageBatch, UsageEvent } from './snapshot.js';
 import { usageCounterKeys } from './usage.js';
 
@@ -45,7 +46,8 @@ export class Enforcer {
   private index = new KeyIndex();
   private teams = new Map<string, Team>();
   private customers = new Map<string, Customer>();
-  private readonly concurrency = new ConcurrencyLimiter();
+  /** Node-wide when the main thread shares its buffer, else per worker. */
+  private readonly concurrency: { tryAcquire(scopes: readonly RateScope[]): (() => void) | null };
   /** Deltas sent (or about to be) but not yet reflected in the snapshot. */
   private pending: Pending[] = [];
   private readonly pendingTotals = new Map<string, number>();
@@ -67,7 +69,9 @@ export class Enforcer {
     if (cur) { cur[0] += amount; if (expiresAt > cur[1]) cur[1] = expiresAt; } else this.outbox.set(key, [amount, expiresAt]);
   }
 
-  constructor(private readonly worker: number, private readonly price: PriceFn) {}
+  constructor(private readonly worker: number, private readonly price: PriceFn, shared?: SharedArrayBuffer) {
+    this.concurrency = shared ? new SharedConcurrency(shared, worker) : new ConcurrencyLimiter();
+  }
 
   apply(snap: GovernanceSnapshot): void {
     this.snap = snap;

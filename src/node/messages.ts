@@ -5,7 +5,8 @@ import type { ResolvedConfig } from '../config/index.js';
 import type { GovernanceSnapshot, UsageBatch } from '../governance/index.js';
 import type { ClusterRoutingSnapshot, Observation } from '../router/index.js';
 
-export interface WorkerData { config: ResolvedConfig; index: number }
+/** `concurrency`: node-wide in-flight counters shared by all workers (governance maxConcurrent). */
+export interface WorkerData { config: ResolvedConfig; index: number; concurrency: SharedArrayBuffer }
 
 export type ToWorker =
   | { type: 'drain'; timeoutMs: number }

@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 type metric = object;
 import type { ResolvedConfig } from '../config/index.js';
 import type { Logger, NodeMetrics } from '../observe/index.js';
+import { createConcurrencyBuffer, resetWorkerRow } from '../governance/index.js';
 import type { FromWorker, ToWorker, WorkerData } from './messages.js';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
@@ -30,8 +31,11 @@ export class Supervisor {
   private readonly collects = new Map<number, { pending: number; got: metric[][]; done: () => void }>();
 
   control?: ControlHandlers;
+  private readonly concurrency: SharedArrayBuffer;
 
-  constructor(private readonly cfg: ResolvedConfig, private readonly log: Logger, private readonly metrics: NodeMetrics) {}
+  constructor(private readonly cfg: ResolvedConfig, private readonly log: Logger, private readonly metrics: NodeMetrics) {
+    this.concurrency = createConcurrencyBuffer(cfg.workers);
+  }
 
   /** Sends a message to every running worker. */
   broadcast(m: ToWorker): void {
@@ -50,7 +54,8 @@ export class Supervisor {
   }
 
   private spawn(slot: Slot, onListening?: () => void, onFailed?: (e: Error) => void): void {
-    const data: WorkerData = { config: this.cfg, index: slot.index };
+    resetWorkerRow(this.concurrency, slot.index);
+    const data: WorkerData = { config: this.cfg, index: slot.index, concurrency: this.concurrency };
     const worker = new Worker(WORKER_URL, { workerData: data });
     slot.worker = worker;
     slot.listening = false;

@@ -16,7 +16,7 @@ import { ProviderReloader } from './provider-reload.js';
 import type { FromWorker, ToWorker, WorkerData } from './messages.js';
 import { systemRoutes } from './system-routes.js';
 
-const { config, index } = workerData as WorkerData;
+const { config, index, concurrency } = workerData as WorkerData;
 const port = parentPort!;
 const send = (m: FromWorker) => port.postMessage(m);
 const log = createLogger(config.logLevel, { worker: index, thread: threadId });
@@ -43,7 +43,7 @@ let pricingRef: unknown = config.pricing;
 const enforcer = new Enforcer(index, (provider, model, usage, overrides) => {
   if (overrides !== pricingRef) { pricer = new Pricer(overrides); pricingRef = overrides; }
   return pricer.costOf(provider, model, usage).usd;
-});
+}, concurrency);
 const gw: GatewayState = {
   providers, aliases: config.aliases, router, dropParams: config.dropParams, governance: enforcer,
   onSettled: (st) => metrics.settled(st),

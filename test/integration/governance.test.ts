@@ -176,6 +176,26 @@ describe('rate limits', () => {
     assert.equal(rs[3].json.error.code, 'rate_limit_exceeded');
   });
 
+  test('maximum concurrent requests per key hold across worker threads (one node, shared counters)', async () => {
+    const node2 = await startNode({ workers: 2, config: { providers: { slow: { type: 'mock', latency_ms: 500 } } } });
+    try {
+      const created = await fetch(`${node2.url}/api/keys`, { method: 'POST', headers: { 'content-type': 'application/json', ...adminHeaders }, body: JSON.stringify({ name: 'conc2', limits: { maxConcurrent: 2 } }) });
+      const key = ((await created.json()) as { key: string }).key;
+      await waitSnapshot();
+      // Fresh connections spread over both workers; only 2 of 6 may be in flight node-wide.
+      const { freshRequest } = await import('../helpers/fresh-http.js');
+      const results = await Promise.all(Array.from({ length: 6 }, () => freshRequest(`${node2.url}/v1/chat/completions`, {
+        method: 'POST', headers: { authorization: `Bearer ${key}` },
+        body: JSON.stringify({ model: 'slow/echo', messages: [{ role: 'user', content: 'x' }] }),
+      })));
+      const ok = results.filter((r) => r.status === 200).length;
+      assert.ok(ok >= 1 && ok <= 2, `${ok} admitted of 6 with maxConcurrent 2`);
+      assert.equal(results.filter((r) => r.status === 429).length, 6 - ok);
+    } finally {
+      await node2.stop();
+    }
+  });
+
   test('maximum concurrent requests per key', async () => {
     const k = await createKey({ name: 'conc', limits: { maxConcurrent: 1 } });
     await waitSnapshot();
