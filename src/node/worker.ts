@@ -8,8 +8,9 @@ import { ingressRoutes, openaiDialect, PREFIX_DIALECTS } from '../api/index.js';
 import { GatewayError } from '../core/errors.js';
 import { observeStreamGaps, type GatewayState } from '../core/pipeline.js';
 import { DataPlane, type HttpContext } from '../http/index.js';
-import { createLogger, createTracing, observeRoutes, RequestLogQueue, shouldLog, toLogEntry, WorkerMetrics } from '../observe/index.js';
+import { createLogger, createTracing, observeRoutes, RequestLogQueue, settleLogEntry, shouldLog, toLogEntry, WorkerMetrics } from '../observe/index.js';
 import type { RequestState } from '../core/request-state.js';
+import type { WorkerLogEntry } from '../store/index.js';
 import { Enforcer, Pricer } from '../governance/index.js';
 import { createProviderInstances, createRouter, type RouterEvents } from '../router/index.js';
 import { ProviderReloader } from './provider-reload.js';
@@ -40,13 +41,15 @@ router.state.onTransition = (t) => {
 // Governance enforces against the control plane's snapshot; prices: config overrides, then the bundled table.
 let pricer = new Pricer(config.pricing);
 let pricingRef: unknown = config.pricing;
+/** Queued log entries by request, so settlement can add the cost (entries are flushed every 100 ms). */
+const logEntries = new WeakMap<RequestState, WorkerLogEntry>();
 const enforcer = new Enforcer(index, (provider, model, usage, overrides) => {
   if (overrides !== pricingRef) { pricer = new Pricer(overrides); pricingRef = overrides; }
   return pricer.costOf(provider, model, usage).usd;
 }, concurrency);
 const gw: GatewayState = {
   providers, aliases: config.aliases, router, dropParams: config.dropParams, governance: enforcer,
-  onSettled: (st) => metrics.settled(st),
+  onSettled: (st) => { metrics.settled(st); settleLogEntry(logEntries.get(st), st); },
 };
 // Circuit state and effective weight per deployment, as /api/routing reports them, read at scrape time
 // (through gw.router: a provider reload swaps in a new catalog around the same state).
@@ -106,7 +109,11 @@ function onFinish(ctx: HttpContext): void {
   reloader.requestFinished(ctx);
   metrics.finished(ctx);
   tracing?.finish(ctx);
-  if (requestLog && shouldLog(ctx.route)) requestLog.push(toLogEntry(ctx, performance.now(), bodyCapture?.bodies.get(ctx)));
+  if (requestLog && shouldLog(ctx.route)) {
+    const entry = toLogEntry(ctx, performance.now(), bodyCapture?.bodies.get(ctx));
+    logEntries.set(ctx, entry);
+    requestLog.push(entry);
+  }
   const u = ctx.usage;
   const fields = {
     reqId: ctx.requestId, route: ctx.route, status: ctx.status, provider: ctx.provider, model: ctx.model, stream: ctx.stream || undefined,

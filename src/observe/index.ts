@@ -6,5 +6,5 @@ export { type DeploymentGaugeView, type ClusterCircuitSource } from './routing-g
 export { budgetsRemaining, type BudgetGaugeSource, type BudgetRemaining } from './budget-gauges.js';
 export { createTracing, type RequestTracing, type TracingConfig, type AttemptTarget, type AttemptEnd } from './tracing.js';
 export { RequestLogQueue, type RequestLogQueueOptions } from './request-log-queue.js';
-export { toLogEntry, shouldLog } from './request-log-entry.js';
+export { toLogEntry, shouldLog, settleLogEntry } from './request-log-entry.js';
 export { observeRoutes, type BodyCapture } from './observe-routes.js';

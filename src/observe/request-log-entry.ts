@@ -10,9 +10,8 @@ export function toLogEntry(st: RequestState, endedAt: number, requestBody?: stri
     time: Math.round(performance.timeOrigin + st.start),
     request_id: st.requestId,
     route: st.route,
-    // Placeholders until virtual keys and teams exist (governance fills them in).
-    key_id: null,
-    team_id: null,
+    key_id: st.principal?.keyId ?? null,
+    team_id: st.principal?.teamId ?? null,
     provider: st.provider ?? null,
     model: st.model ?? null,
     deployment: st.deployment ?? null,
@@ -24,7 +23,8 @@ export function toLogEntry(st: RequestState, endedAt: number, requestBody?: stri
     overhead_us: st.reportedOverheadUs ?? st.overheadUs(endedAt),
     tokens_in: u?.prompt_tokens ?? null,
     tokens_out: u?.completion_tokens ?? null,
-    cost: null,
+    // Known only at settlement, which comes right after the response ended: see settleLogEntry.
+    cost: st.costUsd ?? null,
     retries: st.retries ?? 0,
     fallback_index: st.fallbackIndex ?? 0,
     error_type: st.error?.type ?? null,
@@ -39,4 +39,9 @@ const UNLOGGED_ROUTES = new Set(['health', 'metrics', 'admin', 'test']);
 
 export function shouldLog(route: string): boolean {
   return !UNLOGGED_ROUTES.has(route);
+}
+
+/** Governance settles a request just after its response ended: the queued entry gets its cost then. */
+export function settleLogEntry(e: WorkerLogEntry | undefined, st: RequestState): void {
+  if (e && st.costUsd !== undefined) e.cost = st.costUsd;
 }

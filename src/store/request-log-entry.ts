@@ -1,6 +1,6 @@
 /**
  * One request's metadata as the request log keeps it. Field names are snake_case because this is what
- * GET /api/logs returns. Placeholders (key_id, team_id, cost) stay null until governance fills them in.
+ * GET /api/logs returns. key_id/team_id/cost are null for anonymous requests (and cost when no price is known).
  */
 export interface RequestLogEntry {
   /** Request arrival, epoch milliseconds. */

@@ -243,6 +243,21 @@ describe('admin API: RBAC and audit', () => {
   });
 });
 
+test('the request log names the key and team and carries the cost', async () => {
+  const team = await api('POST', '/api/teams', { name: 'log-team' });
+  const k = await createKey({ name: 'logged', teamId: team.body.id });
+  await waitSnapshot();
+  assert.equal((await chat({ authorization: `Bearer ${k.key}` })).status, 200);
+  await new Promise((r) => setTimeout(r, 400));
+  const logs = await api('GET', `/api/logs?key=${k.id}`);
+  assert.equal(logs.status, 200, logs.text);
+  assert.equal(logs.body.data.length, 1);
+  const e = logs.body.data[0];
+  assert.equal(e.key_id, k.id);
+  assert.equal(e.team_id, team.body.id);
+  assert.ok(Math.abs(e.cost - 0.2) < 1e-9, String(e.cost));
+});
+
 test('secrets never appear in logs, metrics or API responses', async () => {
   const k = await createKey({ name: 'leak-check' });
   await waitSnapshot();
