@@ -129,7 +129,13 @@ export class AnthropicProvider implements Provider {
           }
           if (!obj || typeof obj !== 'object') continue;
           if (!obj.type && ev.event) (obj as { type: string }).type = ev.event;
-          parser.push(obj, out);
+          try {
+            parser.push(obj, out);
+          } catch (err) {
+            // Events that arrived in the same read as an `error` event still reach the client first.
+            if (out.length) yield out;
+            throw err;
+          }
         }
         if (out.length) yield out;
       }

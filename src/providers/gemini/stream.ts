@@ -88,13 +88,19 @@ export async function* geminiChunks(res: UpstreamResponse, call: CallContext, tr
       const out: ChatChunk[] = [];
       for (const ev of batch) {
         if (!ev.data) continue;
-        let obj: GResponse;
         try {
-          obj = JSON.parse(ev.data) as GResponse;
-        } catch {
-          throw new GatewayError({ status: 502, type: 'upstream_error', code: 'upstream_invalid_stream', message: `${provider}: upstream sent an invalid stream event`, provider });
+          let obj: GResponse;
+          try {
+            obj = JSON.parse(ev.data) as GResponse;
+          } catch {
+            throw new GatewayError({ status: 502, type: 'upstream_error', code: 'upstream_invalid_stream', message: `${provider}: upstream sent an invalid stream event`, provider });
+          }
+          out.push(...t.event(obj));
+        } catch (err) {
+          // Events that arrived in the same read as the error still reach the client, then the error does.
+          if (out.length) yield out;
+          throw err;
         }
-        out.push(...t.event(obj));
       }
       if (out.length) yield out;
     }

@@ -140,6 +140,8 @@ export class OpenAICompatProvider implements Provider {
           }
           if (obj.error || ev.event === 'error') {
             const e = obj.error ?? {};
+            // Events that arrived in the same read as the error still reach the client first.
+            if (out.length) yield out;
             throw new GatewayError({ status: 502, type: e.type ?? 'upstream_error', code: e.code ?? 'upstream_stream_error', message: `${this.name}: ${e.message ?? 'upstream stream error'}`, provider: this.name, upstreamBody: obj });
           }
           if (obj.choices?.some((c) => c.finish_reason)) finished = true;
