@@ -150,6 +150,8 @@ async function drain(timeoutMs: number): Promise<void> {
   plane.stopListening();
   const deadline = Date.now() + timeoutMs;
   while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  // Let the last responses leave uWS's buffers before the sockets are closed.
+  await new Promise((r) => setTimeout(r, 200));
   // Spend, rate and routing observations of the last requests must reach the control plane before exit.
   flushOutboxes();
   send({ type: 'drained', inFlight });

@@ -77,7 +77,9 @@ test('an exception inside one request is a 500 for that request only', async () 
 
 test('SIGTERM drains: in-flight requests finish, new connections are refused, exit code 0', async () => {
   const node = await startNode({ workers: 2, config: { providers: { slow: { type: 'mock', latency_ms: 1200 } } } });
-  const inflight = Promise.all([0, 1, 2].map(() => post(node.url, chatBody('slow one', 'slow/echo')).then(async (r) => ({ status: r.status, body: await r.text() }))));
+  const inflight = Promise.all([0, 1, 2].map(() => post(node.url, chatBody('slow one', 'slow/echo'))
+    .then(async (r) => ({ status: r.status, body: await r.text() }))
+    .catch((e: Error & { cause?: unknown }) => ({ status: 0, body: `${e.message}: ${String(e.cause)}` }))));
   // SIGTERM only once the node holds all three (on a busy machine the requests may take a while to arrive).
   for (let i = 0; i < 100 && (await metricValue(node.url, 'switchyard_in_flight_requests')) < 4; i++) await new Promise((r) => setTimeout(r, 20));
   node.proc.kill('SIGTERM');
@@ -85,7 +87,7 @@ test('SIGTERM drains: in-flight requests finish, new connections are refused, ex
   await assert.rejects(freshRequest(`${node.url}/health/live`), /ECONNREFUSED/);
   const results = await inflight;
   for (const r of results) {
-    assert.equal(r.status, 200);
+    assert.equal(r.status, 200, r.body);
     assert.match(r.body, /Switchyard mock reply to: slow one/);
   }
   assert.equal(await node.exited, 0);
