@@ -49,8 +49,9 @@ export function startCommand(): Command {
       }
       const log = createLogger(cfg.logLevel, { role: 'main' });
       try {
-        const node = await startNode(cfg, log);
+        const node = startNode(cfg, log);
         handleSignals(node, log);
+        await node;
       } catch (err) {
         if (err instanceof StartupError) {
           console.error(`switchyard: ${err.message}`);

@@ -113,8 +113,12 @@ async function startCluster(cfg: ResolvedConfig, dataDir: string, log: Logger): 
   return agent;
 }
 
-/** Wires SIGTERM/SIGINT to a graceful stop; a second signal exits at once. */
-export function handleSignals(node: RunningNode, log: Logger): void {
+/**
+ * Wires SIGTERM/SIGINT to a graceful stop; a second signal exits at once. Installed before start-up begins:
+ * a signal that arrives while the node is still starting stops it as soon as it has started, instead of the
+ * default action killing the process with requests already accepted by the first workers.
+ */
+export function handleSignals(node: Promise<RunningNode>, log: Logger): void {
   let signalled = false;
   const onSignal = (sig: NodeJS.Signals) => {
     if (signalled) {
@@ -122,7 +126,7 @@ export function handleSignals(node: RunningNode, log: Logger): void {
       process.exit(1);
     }
     signalled = true;
-    void node.stop().then(() => process.exit(0));
+    void node.then((n) => n.stop(), () => undefined).then(() => process.exit(0));
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);

@@ -10,6 +10,8 @@ export interface WorkerData { config: ResolvedConfig; index: number; concurrency
 
 export type ToWorker =
   | { type: 'drain'; timeoutMs: number }
+  /** Every worker listens: the node is ready (readiness probes turn 200). */
+  | { type: 'node-ready' }
   | { type: 'collect'; id: number }
   | { type: 'scrape-result'; id: number; text: string; ok: boolean }
   | { type: 'cluster-view'; snapshot: ClusterRoutingSnapshot }

@@ -27,6 +27,8 @@ interface Slot { index: number; worker?: Worker; listening: boolean; crashes: nu
 export class Supervisor {
   private readonly slots: Slot[] = [];
   private stopping = false;
+  /** All workers listened once: restarted workers are ready as soon as they listen. */
+  private started = false;
   private collectSeq = 0;
   private readonly collects = new Map<number, { pending: number; got: metric[][]; done: () => void }>();
 
@@ -50,7 +52,10 @@ export class Supervisor {
       this.slots.push(slot);
       ready.push(new Promise((resolve, reject) => this.spawn(slot, resolve, reject)));
     }
-    return Promise.all(ready).then(() => undefined);
+    return Promise.all(ready).then(() => {
+      this.started = true;
+      this.broadcast({ type: 'node-ready' });
+    });
   }
 
   private spawn(slot: Slot, onListening?: () => void, onFailed?: (e: Error) => void): void {
@@ -71,6 +76,7 @@ export class Supervisor {
     switch (m.type) {
       case 'listening':
         slot.listening = true;
+        if (this.started) this.post(worker, { type: 'node-ready' });
         onListening?.();
         break;
       case 'listen-failed':

@@ -57,6 +57,8 @@ metrics.trackRouting(() => gw.router.state.snapshot(gw.router.catalog.all(), Dat
   .map((d) => ({ id: d.id, circuit: d.circuit.state, effectiveWeight: d.effective_weight })));
 
 let draining = false;
+/** Set by the main thread once every worker listens (a half-started node is not ready). */
+let nodeReady = false;
 let inFlight = 0;
 let scrapeSeq = 0;
 const scrapes = new Map<number, (r: { text: string; ok: boolean }) => void>();
@@ -133,7 +135,7 @@ const plane = new DataPlane(
     ...observeRoutes(ingressRoutes(gw), tracing, bodyCapture),
     ...adminRoutes(gw, control, { isDraining: () => draining, snapshot: () => enforcer.snapshot }),
     ...providerRoutes(() => enforcer.snapshot, control, config.providers),
-    ...systemRoutes({ isReady: () => !draining, scrape, testHooks: config.testHooks, control }),
+    ...systemRoutes({ isReady: () => nodeReady && !draining, scrape, testHooks: config.testHooks, control }),
   ],
   {
     bodyLimitBytes: config.bodyLimitBytes,
@@ -168,6 +170,9 @@ port.on('message', (m: ToWorker) => {
     case 'drain': void drain(m.timeoutMs); break;
     case 'collect':
       void metrics.registry.getMetricsAsJSON().then((data) => send({ type: 'metrics', id: m.id, data }));
+      break;
+    case 'node-ready':
+      nodeReady = true;
       break;
     case 'governance':
       enforcer.apply(m.snapshot);

@@ -77,9 +77,9 @@ test('an exception inside one request is a 500 for that request only', async () 
 
 test('SIGTERM drains: in-flight requests finish, new connections are refused, exit code 0', async () => {
   const node = await startNode({ workers: 2, config: { providers: { slow: { type: 'mock', latency_ms: 1200 } } } });
-  const inflight = Promise.all([0, 1, 2].map(() => post(node.url, chatBody('slow one', 'slow/echo'))
-    .then(async (r) => ({ status: r.status, body: await r.text() }))
-    .catch((e: Error & { cause?: unknown }) => ({ status: 0, body: `${e.message}: ${String(e.cause)}` }))));
+  // Each on its own connection, as a load balancer's would be.
+  const inflight = Promise.all([0, 1, 2].map(() => freshRequest(`${node.url}/v1/chat/completions`, { method: 'POST', body: chatBody('slow one', 'slow/echo') })
+    .catch((e: Error) => ({ status: 0, body: e.message }))));
   // SIGTERM only once the node holds all three (on a busy machine the requests may take a while to arrive).
   for (let i = 0; i < 100 && (await metricValue(node.url, 'switchyard_in_flight_requests')) < 4; i++) await new Promise((r) => setTimeout(r, 20));
   node.proc.kill('SIGTERM');
