@@ -12,21 +12,19 @@
  * Auth is `x-api-key`; `anthropic-version` defaults to 2023-06-01. Callers (the Anthropic ingress dialect)
  * pass the client's `anthropic-version` / `anthropic-beta` through `call.headers`, which override ours.
  */
-import { performance } from 'node:perf_hooks';
 import { GatewayError } from '../../core/errors.js';
 import type {
   ChatChunk, ChatRequest, ChatResponse, CompletionRequest, CompletionResponse, EmbeddingsRequest, EmbeddingsResponse,
 } from '../../core/types.js';
 import type { ResolvedProvider } from '../../config/index.js';
 import type { ProviderKind } from '../catalog.js';
-import { sseBatches } from '../sse.js';
 import { HttpTransport, type UpstreamResponse } from '../transport.js';
 import type { CallContext, ChunkStream, CompletionChunk, Provider } from '../types.js';
 import { upstreamError } from '../upstream-error.js';
 import { toAnthropicRequest, toCountTokensRequest } from './request.js';
 import { toChatResponse } from './response.js';
-import { AnthropicStreamParser } from './stream.js';
-import type { AnthropicResponse, AnthropicStreamEvent } from './wire.js';
+import { anthropicChunks } from './events.js';
+import type { AnthropicResponse } from './wire.js';
 
 export const ANTHROPIC_VERSION = '2023-06-01';
 
@@ -109,42 +107,8 @@ export class AnthropicProvider implements Provider {
     return new GatewayError({ status: 400, type: 'invalid_request_error', code: 'unsupported_endpoint', message: `${this.name}: Anthropic has no ${what} endpoint`, provider: this.name });
   }
 
-  /**
-   * Parses the SSE body. A stream `error` event, or a body that ends before message_stop, is thrown so
-   * that the pipeline ends the client's stream with an explicit error.
-   */
-  private async *events(res: UpstreamResponse, model: string, call: CallContext): AsyncGenerator<ChatChunk[]> {
-    const parser = new AnthropicStreamParser(this.name, model);
-    let first = true;
-    try {
-      for await (const batch of sseBatches(res.body)) {
-        if (first) { call.upstreamEnd = performance.now(); first = false; }
-        const out: ChatChunk[] = [];
-        for (const ev of batch) {
-          let obj: AnthropicStreamEvent;
-          try {
-            obj = JSON.parse(ev.data);
-          } catch {
-            throw new GatewayError({ status: 502, type: 'upstream_error', code: 'upstream_invalid_stream', message: `${this.name}: upstream sent an invalid stream event`, provider: this.name });
-          }
-          if (!obj || typeof obj !== 'object') continue;
-          if (!obj.type && ev.event) (obj as { type: string }).type = ev.event;
-          try {
-            parser.push(obj, out);
-          } catch (err) {
-            // Events that arrived in the same read as an `error` event still reach the client first.
-            if (out.length) yield out;
-            throw err;
-          }
-        }
-        if (out.length) yield out;
-      }
-    } catch (err) {
-      throw this.transport.mapTransportError(err, call);
-    }
-    if (!parser.finished) {
-      throw new GatewayError({ status: 502, type: 'upstream_error', code: 'upstream_stream_truncated', message: `${this.name}: upstream stream ended before message_stop`, provider: this.name });
-    }
+  private events(res: UpstreamResponse, model: string, call: CallContext): AsyncGenerator<ChatChunk[]> {
+    return anthropicChunks(res, call, this.transport, this.name, model);
   }
 
   close(): Promise<void> {

@@ -3,4 +3,5 @@ export { AnthropicProvider, ANTHROPIC_VERSION } from './adapter.js';
 export { toAnthropicRequest } from './request.js';
 export { toChatResponse } from './response.js';
 export { AnthropicStreamParser } from './stream.js';
+export { anthropicChunks } from './events.js';
 export type { AnthropicResponse, AnthropicStreamEvent } from './wire.js';

@@ -11,11 +11,11 @@
 import { GatewayError } from '../../core/errors.js';
 import type { ChatChunk, ChatRequest, ChatResponse, EmbeddingsRequest, EmbeddingsResponse } from '../../core/types.js';
 import type { ResolvedProvider } from '../../config/index.js';
-import { toChatResponse, type AnthropicResponse } from '../anthropic/index.js';
+import { anthropicChunks, toChatResponse, type AnthropicResponse } from '../anthropic/index.js';
 import type { ProviderKind } from '../catalog.js';
 import { embeddingInputs, embeddingsResponse, GoogleWireProvider } from '../gemini/convert.js';
 import type { CallContext, ChunkStream } from '../types.js';
-import { anthropicChunks, anthropicModelName, isAnthropicModel, vertexAnthropicBody } from './anthropic.js';
+import { anthropicModelName, isAnthropicModel, vertexAnthropicBody } from './anthropic.js';
 import { loadServiceAccount, ServiceAccountTokens } from './auth.js';
 
 
