@@ -3,4 +3,4 @@ export { GatewayError, badRequest, notFound, toGatewayError, type ErrorType, typ
 export { RequestState } from './request-state.js';
 export type { ResponseSink } from './sink.js';
 export type { Target } from './resolve.js';
-export { unary, streamed, target, route, newCall, type GatewayState } from './pipeline.js';
+export { unary, streamed, target, route, type GatewayState } from './pipeline.js';

@@ -44,13 +44,6 @@ export function observeStreamGaps(fn: ((st: RequestState, gapMs: number) => void
 
 type Streamable = { usage?: Usage | null; choices: unknown[] };
 
-export function newCall(st: RequestState, headers?: Record<string, string>, dropParams = false): CallContext {
-  const dropped: string[] = [];
-  // The list is shared with the request state so the response headers can report what was dropped.
-  st.droppedParams = dropped;
-  return { signal: st.signal, requestId: st.requestId, headers, dropParams, dropped, upstreamStart: 0, upstreamEnd: 0 };
-}
-
 /**
  * Runs `run` through the router: deployment choice, retries, key rotation and fallbacks. This is the
  * route -> provider step every ingress dialect uses.
