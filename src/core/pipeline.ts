@@ -77,13 +77,15 @@ export function target(gw: GatewayState, st: RequestState, model: string): Targe
 export async function unary<Resp extends { usage?: Partial<Usage> }>(
   st: RequestState, sink: ResponseSink<Resp, never>, call: CallContext, invoke: () => Promise<Resp>,
 ): Promise<void> {
+  let resp: Resp;
   try {
-    const resp = await invoke();
-    if (resp.usage) st.usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, ...resp.usage };
-    sink.response(resp);
+    resp = await invoke();
   } finally {
+    // Before the response is written: the overhead header and the request log subtract upstream time.
     st.addUpstream(call.upstreamStart, call.upstreamEnd || performance.now());
   }
+  if (resp.usage) st.usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, ...resp.usage };
+  sink.response(resp);
 }
 
 /**

@@ -159,3 +159,13 @@ export interface EmbeddingsResponse {
 }
 
 export interface ModelInfo { id: string; object: 'model'; created: number; owned_by: string }
+
+/**
+ * The upstream's own JSON text, kept on a parsed answer that the gateway forwards unchanged (OpenAI-format
+ * chat and completions from an OpenAI-compatible upstream), so the OpenAI dialect writes it back without
+ * serialising the object again. A symbol: JSON.stringify and object spreads leave it out, so any code
+ * that builds a new answer from the object drops it automatically.
+ */
+export const RAW_JSON: unique symbol = Symbol('switchyard.rawJson');
+export type WithRawJson = { [RAW_JSON]?: string };
+

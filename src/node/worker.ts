@@ -116,6 +116,8 @@ function onFinish(ctx: HttpContext): void {
     logEntries.set(ctx, entry);
     requestLog.push(entry);
   }
+  // The per-request line is at info level; below it (the default for benchmarks, `warn`) nothing is built.
+  if (!ctx.internalError && ctx.status < 500 && !log.isLevelEnabled('info')) return;
   const u = ctx.usage;
   const fields = {
     reqId: ctx.requestId, route: ctx.route, status: ctx.status, provider: ctx.provider, model: ctx.model, stream: ctx.stream || undefined,

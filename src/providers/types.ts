@@ -10,6 +10,8 @@ import type { ProviderKind } from './catalog.js';
  */
 export interface CallContext {
   signal: AbortSignal;
+  /** Releases the attempt's timer and listeners (set by the router; called when the attempt ends). */
+  dispose?: () => void;
   requestId: string;
   /** Extra headers for the upstream request (trace context, passthrough headers). */
   headers?: Record<string, string>;

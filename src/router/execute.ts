@@ -190,6 +190,7 @@ export class Router {
             retryAfterMs = 0;
           }
         } finally {
+          call.dispose?.();
           release();
         }
       }
@@ -203,11 +204,12 @@ export class Router {
     const pc = provider.config;
     const t = opts.timeouts ?? {};
     const total = t.totalMs ?? cfg.timeoutMs;
-    const signal = total ? AbortSignal.any([st.signal, AbortSignal.timeout(total)]) : st.signal;
+    const deadline = total ? attemptDeadline(st.signal, total) : undefined;
     const dropped: string[] = [];
     st.droppedParams = dropped;
     return {
-      signal, requestId: st.requestId, headers: opts.headers, dropParams: opts.dropParams, dropped,
+      signal: deadline?.signal ?? st.signal, dispose: deadline?.dispose,
+      requestId: st.requestId, headers: opts.headers, dropParams: opts.dropParams, dropped,
       firstByteTimeoutMs: t.firstByteMs ?? pc.firstByteTimeoutMs ?? cfg.firstByteTimeoutMs,
       streamIdleTimeoutMs: t.streamIdleMs ?? pc.streamIdleTimeoutMs ?? cfg.streamIdleTimeoutMs,
       upstreamStart: 0, upstreamEnd: 0,
@@ -217,4 +219,28 @@ export class Router {
 
 function abortError(): GatewayError {
   return new GatewayError({ status: 499, type: 'api_error', code: 'client_closed_request', message: 'client closed the request' });
+}
+
+/**
+ * The attempt's signal: aborted when the client goes away or when the attempt's total time is up (with a
+ * TimeoutError reason, which the transport maps to 504). One controller, one listener and one timer, all
+ * released by dispose() when the attempt ends; AbortSignal.any + AbortSignal.timeout cost several times
+ * more per request and leave timers and weak references for the GC to clean up.
+ */
+function attemptDeadline(parent: AbortSignal, ms: number): { signal: AbortSignal; dispose: () => void } {
+  const ac = new AbortController();
+  if (parent.aborted) {
+    ac.abort(parent.reason);
+    return { signal: ac.signal, dispose: () => {} };
+  }
+  const onAbort = () => ac.abort(parent.reason);
+  parent.addEventListener('abort', onAbort, { once: true });
+  const timer = setTimeout(() => ac.abort(new DOMException('The operation timed out.', 'TimeoutError')), ms);
+  return {
+    signal: ac.signal,
+    dispose: () => {
+      clearTimeout(timer);
+      parent.removeEventListener('abort', onAbort);
+    },
+  };
 }

@@ -53,14 +53,17 @@ export class OpenAICompatProvider implements Provider {
     return JSON.stringify(out);
   }
 
-  private async post(path: string, body: string, call: CallContext): Promise<UpstreamResponse> {
-    const res = await this.transport.request('POST', path, this.headers(call), body, call);
+  /** `whole`: the answer is read at once (non-streaming calls take the transport's cheaper buffered path). */
+  private async post(path: string, body: string, call: CallContext, whole = false): Promise<UpstreamResponse> {
+    const headers = this.headers(call);
+    const res = whole ? await this.transport.requestWhole('POST', path, headers, body, call) : await this.transport.request('POST', path, headers, body, call);
     if (res.status >= 300) throw await upstreamError(this.name, res);
     return res;
   }
 
-  private async json<T>(res: UpstreamResponse, call: CallContext): Promise<T> {
-    return this.transport.readJson<T>(res, call);
+  /** `forwardRaw`: the answer goes to an OpenAI client unchanged, so its text is kept for passthrough. */
+  private async json<T>(res: UpstreamResponse, call: CallContext, forwardRaw = false): Promise<T> {
+    return this.transport.readJson<T>(res, call, forwardRaw);
   }
 
   /**
@@ -83,8 +86,8 @@ export class OpenAICompatProvider implements Provider {
 
   async chat(req: ChatRequest, model: string, call: CallContext): Promise<ChatResponse> {
     req = this.checkCapabilities(req, call);
-    const res = await this.post(this.upstreamPath('/chat/completions', model), this.body(req, model), call);
-    return this.json<ChatResponse>(res, call);
+    const res = await this.post(this.upstreamPath('/chat/completions', model), this.body(req, model), call, true);
+    return this.json<ChatResponse>(res, call, true);
   }
 
   async chatStream(req: ChatRequest, model: string, call: CallContext): Promise<ChunkStream<ChatChunk>> {
@@ -97,8 +100,8 @@ export class OpenAICompatProvider implements Provider {
   }
 
   async completions(req: CompletionRequest, model: string, call: CallContext): Promise<CompletionResponse> {
-    const res = await this.post(this.upstreamPath('/completions', model), this.body(req, model), call);
-    return this.json<CompletionResponse>(res, call);
+    const res = await this.post(this.upstreamPath('/completions', model), this.body(req, model), call, true);
+    return this.json<CompletionResponse>(res, call, true);
   }
 
   async completionsStream(req: CompletionRequest, model: string, call: CallContext): Promise<ChunkStream<CompletionChunk>> {
@@ -108,7 +111,7 @@ export class OpenAICompatProvider implements Provider {
   }
 
   async embeddings(req: EmbeddingsRequest, model: string, call: CallContext): Promise<EmbeddingsResponse> {
-    const res = await this.post(this.upstreamPath('/embeddings', model), this.body(req, model), call);
+    const res = await this.post(this.upstreamPath('/embeddings', model), this.body(req, model), call, true);
     return this.json<EmbeddingsResponse>(res, call);
   }
 

@@ -1,0 +1,64 @@
+/**
+ * One upstream exchange whose answer is wanted whole (every non-streaming call): an undici dispatch
+ * handler that collects the body into one Buffer. It skips what `pool.request()` builds for a streamed
+ * body (a Readable, its events and promise plumbing), which was the largest single cost per request.
+ */
+import type { Dispatcher } from 'undici';
+
+/** A body already in memory, readable like undici's body (`text()`, `json()`, async iteration). */
+export class BufferedBody implements AsyncIterable<Uint8Array> {
+  constructor(readonly bytes: Buffer) {}
+  async text(): Promise<string> { return this.bytes.toString('utf8'); }
+  async json(): Promise<unknown> { return JSON.parse(this.bytes.toString('utf8')); }
+  async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> { if (this.bytes.length) yield this.bytes; }
+}
+
+export interface BufferedAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: BufferedBody;
+}
+
+export class BufferedExchange implements Dispatcher.DispatchHandler {
+  readonly done: Promise<BufferedAnswer>;
+  private resolve!: (a: BufferedAnswer) => void;
+  private reject!: (err: unknown) => void;
+  private controller?: Dispatcher.DispatchController;
+  private status = 0;
+  private headers: Record<string, string | string[] | undefined> = {};
+  private chunks: Buffer[] = [];
+  private size = 0;
+  private readonly onAbort = () => this.controller?.abort(this.signal.reason);
+
+  constructor(private readonly signal: AbortSignal) {
+    this.done = new Promise((resolve, reject) => { this.resolve = resolve; this.reject = reject; });
+    signal.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.signal.aborted) controller.abort(this.signal.reason);
+  }
+
+  onResponseStart(_c: Dispatcher.DispatchController, status: number, headers: Record<string, string | string[] | undefined>): void {
+    this.status = status;
+    this.headers = headers;
+  }
+
+  onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+  }
+
+  onResponseEnd(): void {
+    this.signal.removeEventListener('abort', this.onAbort);
+    const c = this.chunks;
+    const bytes = c.length === 1 ? c[0] : Buffer.concat(c, this.size);
+    this.resolve({ status: this.status, headers: this.headers, body: new BufferedBody(bytes) });
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+    this.signal.removeEventListener('abort', this.onAbort);
+    this.reject(err);
+  }
+}
