@@ -184,6 +184,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     port: overrides.port ?? server.port ?? 8080,
     workers: overrides.workers ?? server.workers ?? availableParallelism(),
     bodyLimitBytes: parseByteSize(server.body_limit, 10 * 1024 * 1024),
+    maxInFlight: server.max_in_flight || undefined,
     shutdownTimeoutMs: server.shutdown_timeout_ms ?? 10_000,
     allowJsFallback: overrides.allowJsFallback ?? server.allow_js_fallback ?? false,
     logLevel: overrides.logLevel ?? file.logging?.level ?? 'info',

@@ -87,6 +87,8 @@ export interface ResolvedConfig {
   port: number;
   workers: number;
   bodyLimitBytes: number;
+  /** Node-wide cap on requests in flight (undefined: derived from the open-files limit, see http/overload.ts). */
+  maxInFlight?: number;
   shutdownTimeoutMs: number;
   allowJsFallback: boolean;
   logLevel: string;

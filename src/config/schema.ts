@@ -113,6 +113,8 @@ export const configSchema = z.object({
     port: z.number().int().min(0).max(65535).optional(),
     workers: z.number().int().min(1).max(256).optional(),
     body_limit: byteSize.optional(),
+    /** Requests in flight on this node before new model calls get 503 (0 or absent: derived from the open-files limit). */
+    max_in_flight: z.number().int().nonnegative().optional(),
     shutdown_timeout_ms: z.number().int().nonnegative().optional(),
     allow_js_fallback: z.boolean().optional(),
   }).strict().optional(),

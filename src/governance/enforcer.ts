@@ -9,7 +9,7 @@ import { GatewayError } from '../core/errors.js';
 import type { RequestState } from '../core/request-state.js';
 import type { Usage } from '../core/types.js';
 import { authError, KeyIndex } from './auth.js';
-import { budgetExceededError, chain, check, exhaustedProviders, mapDirectory, resolve, spendTargets, type BudgetLevel } from './hierarchy.js';
+import { budgetExceededError, chain, check, exhaustedProviders, mapDirectory, resolve, spendTargets, type BudgetLevel, type Resolved } from './hierarchy.js';
 import { extractKey, hashKey, KEY_PREFIX } from './keys.js';
 import type { Customer, Team, VirtualKey } from './model.js';
 import { deploymentAllowed } from './patterns.js';
@@ -55,6 +55,8 @@ export class Enforcer {
   private seq = 1;
   /** Counter deltas to send, summed per key between flushes: [amount, expiresAt]. */
   private outbox = new Map<string, [number, number]>();
+  /** Budget chains per key object (a new snapshot brings new objects, so stale entries are never hit). */
+  private chains = new WeakMap<VirtualKey, { team?: Team; customer?: Customer; from: number; until: number; levels: BudgetLevel[] }>();
 
   /** Adds an event's counter deltas to the outbox (aggregated: one entry per counter per batch). */
   private emit(e: UsageEvent): void {
@@ -147,7 +149,7 @@ export class Enforcer {
     if (!release) {
       throw new GatewayError({ status: 429, type: 'rate_limit_error', code: 'concurrency_limit_exceeded', retryAfter: 1, message: 'Too many concurrent requests for this key or its team.' });
     }
-    const levels = chain(r, now);
+    const levels = this.budgetChain(r, now);
     const general = levels.filter((l) => l.budget.provider === undefined);
     const est = this.estimateCost(body, estTokens);
     const b = check(general, this.value, (k) => this.reservedOf(k) + est, now);
@@ -160,8 +162,9 @@ export class Enforcer {
       this.reservations.set(l.counterKey, this.reservedOf(l.counterKey) + est);
       reserved.push([l.counterKey, est]);
     }
-    for (const inc of rateIncrements(scopes, now, { requests: 1 })) this.addPending(inc.key, inc.amount);
-    this.emit({ at: now, keyId: key.id, provider: '', model: '', costUsd: 0, inputTokens: 0, outputTokens: 0, spendKeys: [], rateKeys: rateIncrements(scopes, now, { requests: 1 }).map((i) => [i.key, i.amount]) });
+    const requestIncs = rateIncrements(scopes, now, { requests: 1 });
+    for (const inc of requestIncs) this.addPending(inc.key, inc.amount);
+    this.emit({ at: now, keyId: key.id, provider: '', model: '', costUsd: 0, inputTokens: 0, outputTokens: 0, spendKeys: [], rateKeys: requestIncs.map((i) => [i.key, i.amount]) });
 
     const exhausted = exhaustedProviders(levels, this.value, (k) => this.reservedOf(k));
     return {
@@ -178,6 +181,20 @@ export class Enforcer {
         return null;
       },
     };
+  }
+
+  /**
+   * The key's budget chain, reused while every window in it is current: the windows and counter keys only
+   * change when one of them ends (or the key, its team or its customer is replaced by a new snapshot).
+   */
+  private budgetChain(r: Resolved, now: number): BudgetLevel[] {
+    const m = this.chains.get(r.key);
+    if (m && m.team === r.team && m.customer === r.customer && now >= m.from && now < m.until) return m.levels;
+    const levels = chain(r, now);
+    let until = Infinity;
+    for (const l of levels) if (l.resetAt < until) until = l.resetAt;
+    this.chains.set(r.key, { team: r.team, customer: r.customer, from: now, until, levels });
+    return levels;
   }
 
   /** Accounts a finished request: actual cost against every budget, actual tokens against tpm limits. */

@@ -9,6 +9,7 @@ import type { HttpRequest, HttpResponse, TemplatedApp, us_listen_socket } from '
 import { GatewayError, toGatewayError } from '../core/errors.js';
 import { readBody, tooLarge } from './body.js';
 import { HttpContext, type ContextHooks, type Dialect } from './context.js';
+import { overloadedError } from './overload.js';
 import { sendError } from './respond.js';
 
 /** Request headers the data plane reads (uWS only exposes headers synchronously inside the handler). */
@@ -48,6 +49,8 @@ export interface ServerOptions {
   prefixDialects?: Array<[string, Dialect]>;
   hooks: ContextHooks;
   onRequestStart?: (ctx: HttpContext) => void;
+  /** True when this request should be refused with 503 because the node is overloaded (see overload.ts). */
+  shed?: (route: Route) => boolean;
 }
 
 const REQUEST_ID_OK = /^[\w.:@=+-]{1,128}$/;
@@ -94,6 +97,12 @@ export class DataPlane {
     }
     const query = req.getQuery() ?? '';
     const url = req.getUrl();
+    if (this.opts.shed?.(route)) {
+      // The body is still read (and dropped) so the connection stays usable for the client's retry.
+      if (!route.body) sendError(ctx, overloadedError());
+      else readBody(res, this.opts.bodyLimitBytes, () => sendError(ctx, overloadedError()), (err) => { ctx.forceClose = true; sendError(ctx, err); });
+      return;
+    }
     if (!route.body) {
       this.run(route, ctx, undefined, headers, params, query, url);
       return;

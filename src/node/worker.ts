@@ -7,7 +7,7 @@ import { adminRoutes, providerRoutes } from '../admin/index.js';
 import { ingressRoutes, openaiDialect, PREFIX_DIALECTS } from '../api/index.js';
 import { GatewayError } from '../core/errors.js';
 import { observeStreamGaps, type GatewayState } from '../core/pipeline.js';
-import { DataPlane, type HttpContext } from '../http/index.js';
+import { DataPlane, nodeInFlightCap, openFilesLimit, workerInFlightCap, type HttpContext } from '../http/index.js';
 import { createLogger, createTracing, observeRoutes, RequestLogQueue, settleLogEntry, shouldLog, toLogEntry, WorkerMetrics } from '../observe/index.js';
 import type { RequestState } from '../core/request-state.js';
 import type { WorkerLogEntry } from '../store/index.js';
@@ -60,6 +60,9 @@ let draining = false;
 /** Set by the main thread once every worker listens (a half-started node is not ready). */
 let nodeReady = false;
 let inFlight = 0;
+/** Above this many requests in flight on this worker, new model calls get 503 (keeps upstream connects within the fd limit). */
+const inFlightCap = workerInFlightCap(nodeInFlightCap(config.maxInFlight, openFilesLimit()), config.workers);
+const MODEL_ROUTES = new Set(['chat', 'completions', 'embeddings', 'anthropic_messages', 'anthropic_count_tokens', 'bedrock_converse', 'cohere_chat', 'genai']);
 let scrapeSeq = 0;
 const scrapes = new Map<number, (r: { text: string; ok: boolean }) => void>();
 let rpcSeq = 0;
@@ -145,6 +148,7 @@ const plane = new DataPlane(
     prefixDialects: PREFIX_DIALECTS,
     hooks: { onFinish, isDraining: () => draining },
     onRequestStart: (ctx) => { inFlight++; reloader.requestStarted(ctx); metrics.started(); },
+    shed: (route) => inFlightCap !== undefined && inFlight > inFlightCap && MODEL_ROUTES.has(route.name),
   },
 );
 

@@ -6,7 +6,7 @@ import { mockStats, startMockProcess, startSwitchyardArm, type StartedServer } f
 import { armOf, chatBody, loadAvg, resultsFile, sideBySide, stopAll, target, type Scenario } from '../common/index.js';
 import { OVERHEAD_HEADER } from '../overhead/arms.js';
 
-const T = (quick: boolean) => quick ? { rounds: 1, slotS: 0.6, slotWarmupS: 0.1, warmupS: 0.2 } : { rounds: 3, slotS: 2, slotWarmupS: 0.3, warmupS: 1 };
+const T = (quick: boolean) => quick ? { rounds: 1, slotS: 0.6, slotWarmupS: 0.1, warmupS: 0.2 } : { rounds: 2, slotS: 1, slotWarmupS: 0.2, warmupS: 0.4 };
 
 export const invalidKeys: Scenario = {
   name: 'invalid-keys',

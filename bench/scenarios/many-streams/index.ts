@@ -6,7 +6,7 @@ import { pct, streamSideBySide, streamTable, type StreamArm } from '../common/st
 
 const T = (quick: boolean) => quick
   ? { concurrency: 200, chunks: 10, intervalMs: 50, rounds: 1, slotMs: 1000, warmupMs: 600 }
-  : { concurrency: 500, chunks: 20, intervalMs: 50, rounds: 2, slotMs: 4000, warmupMs: 1200 };
+  : { concurrency: 500, chunks: 20, intervalMs: 50, rounds: 1, slotMs: 3000, warmupMs: 1000 };
 
 export const manyStreams: Scenario = {
   name: 'many-streams',
