@@ -8,10 +8,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { openaiDialect } from '../api/index.js';
 import { GatewayError } from '../core/errors.js';
 import { sendBody, sendError, streamEnd, streamWrite, type HttpContext, type Route } from '../http/index.js';
-import {
-  compareKeys, DEFAULT_PAGE, encodeCursor, entryKey, LOG_RPC, LogQueryError, parseLogQuery, toQueryString,
-  type LogFilter, type LogPage, type LogQuery, type RequestLogEntry, type TailPage,
-} from '../store/index.js';
+// The store's pieces a worker needs, not its index: that loads lmdb, which only the main thread uses.
+import { DEFAULT_PAGE, LogQueryError, parseLogQuery, toQueryString, type LogFilter, type LogQuery } from '../store/log-query.js';
+import { LOG_RPC } from '../store/log-rpc.js';
+import { compareKeys, encodeCursor, entryKey, type RequestLogEntry } from '../store/request-log-entry.js';
+import type { LogPage, TailPage } from '../store/request-log-store.js';
 import type { ControlCall } from './cluster.js';
 
 /** How often the live tail asks for new entries: well under the one second a tail promises. */

@@ -5,7 +5,10 @@
  * shown only masked.
  */
 import { GatewayError } from '../core/errors.js';
-import { providerSchema, resolveProvider as resolveFromConfig, type ProviderConfigFile, type ResolvedProvider } from '../config/index.js';
+// Not the config index: that loads the YAML parser, which workers never need.
+import { resolveProvider as resolveFromConfig } from '../config/provider.js';
+import type { ResolvedProvider } from '../config/resolved.js';
+import { providerSchema, type ProviderConfigFile } from '../config/schema.js';
 
 export const PROVIDER_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 

@@ -4,10 +4,10 @@
  */
 import { join } from 'node:path';
 import type { LogFilter, LogQuery } from './log-query.js';
+import { LOG_RPC } from './log-rpc.js';
 import { RequestLogStore } from './request-log-store.js';
 import type { WorkerLogEntry } from './request-log-entry.js';
 
-export const LOG_RPC = { append: 'logs.append', query: 'logs.query', tail: 'logs.tail' } as const;
 
 export interface TailArgs { after?: string; filter?: LogFilter }
 

@@ -50,8 +50,11 @@ export class AnthropicProvider implements Provider {
     return call.headers ? { ...this.baseHeaders, ...call.headers } : this.baseHeaders;
   }
 
-  private async send(method: 'GET' | 'POST', path: string, body: string | undefined, call: CallContext): Promise<UpstreamResponse> {
-    const res = await this.transport.request(method, this.v1 + path, this.headers(call), body, call);
+  /** `stream`: the answer is an SSE stream; otherwise it is read whole (the transport's buffered path). */
+  private async send(method: 'GET' | 'POST', path: string, body: string | undefined, call: CallContext, stream = false): Promise<UpstreamResponse> {
+    const res = stream
+      ? await this.transport.request(method, this.v1 + path, this.headers(call), body, call)
+      : await this.transport.requestWhole(method, this.v1 + path, this.headers(call), body, call);
     if (res.status >= 300) throw await upstreamError(this.name, res);
     return res;
   }
@@ -69,7 +72,7 @@ export class AnthropicProvider implements Provider {
   async chatStream(req: ChatRequest, model: string, call: CallContext): Promise<ChunkStream<ChatChunk>> {
     const body = toAnthropicRequest(req, model, call);
     body.stream = true;
-    const res = await this.send('POST', '/messages', JSON.stringify(body), call);
+    const res = await this.send('POST', '/messages', JSON.stringify(body), call, true);
     return this.events(res, model, call);
   }
 

@@ -66,7 +66,8 @@ export class BedrockProvider implements Provider {
     } else if (this.bearer) {
       headers.authorization = `Bearer ${this.bearer}`;
     }
-    const res = await this.transport.request('POST', path, headers, body, call);
+    // The event stream is read as it comes; JSON answers whole, through the transport's buffered path.
+    const res = accept === 'application/json' ? await this.transport.requestWhole('POST', path, headers, body, call) : await this.transport.request('POST', path, headers, body, call);
     if (res.status >= 300) throw await bedrockHttpError(this.name, res);
     return res;
   }

@@ -48,7 +48,8 @@ export class CohereProvider implements Provider {
   }
 
   private async send(method: 'GET' | 'POST', path: string, body: string | undefined, call: CallContext, accept?: string): Promise<UpstreamResponse> {
-    const res = await this.transport.request(method, path, this.headers(call, accept), body, call);
+    // Streams (SSE) are read as they come; every other answer whole, through the transport's buffered path.
+    const res = accept === 'text/event-stream' ? await this.transport.request(method, path, this.headers(call, accept), body, call) : await this.transport.requestWhole(method, path, this.headers(call, accept), body, call);
     if (res.status >= 300) throw await upstreamError(this.name, res);
     return res;
   }

@@ -44,7 +44,9 @@ export abstract class GoogleWireProvider implements Provider {
 
   protected async send(method: 'GET' | 'POST', path: string, body: object | undefined, call: CallContext, accept?: string): Promise<UpstreamResponse> {
     const headers = await this.headers(call, accept);
-    const res = await this.transport.request(method, path, headers, body === undefined ? undefined : JSON.stringify(body), call);
+    const text = body === undefined ? undefined : JSON.stringify(body);
+    // Streams (SSE) are read as they come; every other answer whole, through the transport's buffered path.
+    const res = accept === 'text/event-stream' ? await this.transport.request(method, path, headers, text, call) : await this.transport.requestWhole(method, path, headers, text, call);
     if (res.status >= 300) throw await geminiUpstreamError(this.name, res);
     return res;
   }
