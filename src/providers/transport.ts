@@ -3,7 +3,8 @@
  * timeouts. Turns transport failures into GatewayErrors that name the provider.
  */
 import { performance } from 'node:perf_hooks';
-import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
+import type { Pool as PoolType } from 'undici';
+import { Pool, poolRequest, undiciErrors } from './undici-parts.js';
 import { GatewayError } from '../core/errors.js';
 import { RAW_JSON, type WithRawJson } from '../core/types.js';
 import { BufferedExchange } from './buffered-exchange.js';
@@ -30,7 +31,7 @@ export interface UpstreamResponse {
 }
 
 export class HttpTransport {
-  private readonly pool: Pool;
+  private readonly pool: PoolType;
   private readonly pathPrefix: string;
 
   constructor(private readonly opts: TransportOptions) {
@@ -49,7 +50,7 @@ export class HttpTransport {
   async request(method: 'GET' | 'POST', path: string, headers: Record<string, string>, body: string | undefined, call: CallContext): Promise<UpstreamResponse> {
     call.upstreamStart = performance.now();
     try {
-      const res = await this.pool.request({
+      const res = await poolRequest(this.pool, {
         method, path: this.pathPrefix + path, headers, body, signal: call.signal,
         headersTimeout: call.firstByteTimeoutMs, bodyTimeout: call.streamIdleTimeoutMs,
       });

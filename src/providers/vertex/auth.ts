@@ -7,7 +7,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { importPKCS8, SignJWT } from 'jose';
-import { request } from 'undici';
 import { GatewayError } from '../../core/errors.js';
 
 export const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
@@ -62,9 +61,10 @@ export class ServiceAccountTokens {
     let status: number;
     let json: { access_token?: unknown; expires_in?: unknown; error?: unknown; error_description?: unknown };
     try {
-      const res = await request(tokenUri, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body, headersTimeout: 30_000, bodyTimeout: 30_000 });
-      status = res.statusCode;
-      json = await res.body.json() as typeof json;
+      // The global fetch: rare calls, and it keeps the full undici out of the worker (see providers/undici-parts.ts).
+      const res = await fetch(tokenUri, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body, signal: AbortSignal.timeout(30_000) });
+      status = res.status;
+      json = await res.json() as typeof json;
     } catch {
       throw this.fail(502, 'the OAuth token endpoint did not answer');
     }

@@ -1,0 +1,37 @@
+/**
+ * The transport loads undici's Pool, request and errors from their own modules (see
+ * src/providers/undici-parts.ts). If an undici upgrade moves or changes them, this fails before anything
+ * else does: same classes as the package index, and a real request through the pool.
+ */
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { test } from 'node:test';
+import * as undici from 'undici';
+import { Pool, poolRequest, undiciErrors } from '../../src/providers/undici-parts.js';
+
+test('the deep imports are the package’s own classes', () => {
+  assert.equal(Pool, undici.Pool);
+  assert.equal(undiciErrors.HeadersTimeoutError, undici.errors.HeadersTimeoutError);
+  assert.equal(undiciErrors.BodyTimeoutError, undici.errors.BodyTimeoutError);
+  assert.equal(undiciErrors.ConnectTimeoutError, undici.errors.ConnectTimeoutError);
+});
+
+test('poolRequest sends through the pool and returns status, headers and body', async () => {
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => { res.writeHead(201, { 'x-echo': req.method ?? '' }); res.end(`got ${body}`); });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const pool = new Pool(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, { connections: 2 });
+  try {
+    const res = await poolRequest(pool, { method: 'POST', path: '/x', body: 'ping' });
+    assert.equal(res.statusCode, 201);
+    assert.equal(res.headers['x-echo'], 'POST');
+    assert.equal(await res.body.text(), 'got ping');
+  } finally {
+    await pool.close();
+    server.close();
+  }
+});
