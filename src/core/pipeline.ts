@@ -128,11 +128,11 @@ export async function streamed<Chunk extends Streamable>(
         lastSent = now;
       }
       if (!sink.batch(out)) await sink.writable();
-      if (st.signal.aborted) return;
+      if (st.isCancelled) return;
     }
   } catch (err) {
     if (!started) throw err;
-    if (st.signal.aborted) return;
+    if (st.isCancelled) return;
     const e = toGatewayError(err);
     st.error = e;
     sink.streamError(e);

@@ -8,7 +8,6 @@ import type { Usage } from './types.js';
 
 export class RequestState {
   readonly start = performance.now();
-  readonly controller = new AbortController();
   provider?: string;
   model?: string;
   /** Milliseconds spent waiting for upstreams (all attempts); subtracted from the gateway overhead. */
@@ -43,7 +42,48 @@ export class RequestState {
     this.headers.push(name, value);
   }
 
-  get signal(): AbortSignal { return this.controller.signal; }
+  // Cancellation without an AbortController per request: most requests are never cancelled, and creating
+  // one (an EventTarget) plus listeners on it was a visible share of the per-request CPU. The signal is made
+  // on first use (waits that need one); everything else registers a plain callback with onCancel().
+  private ctl?: AbortController;
+  private cancelHooks?: Array<() => void>;
+  private cancelled = false;
+
+  /** An AbortSignal that fires when the request is cancelled (created on first use). */
+  get signal(): AbortSignal {
+    if (!this.ctl) {
+      this.ctl = new AbortController();
+      if (this.cancelled) this.ctl.abort();
+    }
+    return this.ctl.signal;
+  }
+
+  /** The client went away (or the request was otherwise cancelled). */
+  get isCancelled(): boolean { return this.cancelled; }
+
+  /** Cancels the request's remaining work: fires the signal and every onCancel callback, once. */
+  cancel(): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    this.ctl?.abort();
+    const hooks = this.cancelHooks;
+    this.cancelHooks = undefined;
+    if (hooks) for (const fn of hooks) fn();
+  }
+
+  /** Runs `fn` on cancellation (at once if already cancelled); returns a function that unregisters it. */
+  onCancel(fn: () => void): () => void {
+    if (this.cancelled) {
+      fn();
+      return () => {};
+    }
+    (this.cancelHooks ??= []).push(fn);
+    return () => {
+      const hooks = this.cancelHooks;
+      const i = hooks ? hooks.indexOf(fn) : -1;
+      if (i >= 0) hooks!.splice(i, 1);
+    };
+  }
 
   /** Microseconds spent inside the gateway so far, upstream time excluded. */
   overheadUs(now = performance.now()): number {

@@ -48,7 +48,7 @@ export class HttpContext extends RequestState {
   private onAborted(): void {
     this.aborted = true;
     if (!this.done) this.status = this.status || 499;
-    this.controller.abort();
+    this.cancel();
     const w = this.writableWaiter;
     this.writableWaiter = undefined;
     w?.();

@@ -128,12 +128,12 @@ export class Router {
         tries++;
         let release: Release;
         try {
-          const r = this.state.limiter(d).acquire(st.signal);
+          const r = this.state.limiter(d).acquire(st);
           release = r instanceof Promise ? await r : r;
         } catch (err) {
           lastErr = toGatewayError(err);
           this.state.record(d, Date.now(), 'neutral', admit.probe, 0);
-          if (st.signal.aborted) throw lastErr;
+          if (st.isCancelled) throw lastErr;
           continue;
         }
         st.provider = d.providerName;
@@ -157,7 +157,7 @@ export class Router {
           lastErr = e;
           traced?.(e);
           const latency = (call.upstreamEnd || performance.now()) - (call.upstreamStart || performance.now());
-          if (st.signal.aborted || e.code === 'client_closed_request') {
+          if (st.isCancelled || e.code === 'client_closed_request') {
             this.state.record(d, Date.now(), 'neutral', admit.probe, latency);
             throw e;
           }
@@ -204,7 +204,7 @@ export class Router {
     const pc = provider.config;
     const t = opts.timeouts ?? {};
     const total = t.totalMs ?? cfg.timeoutMs;
-    const deadline = total ? attemptDeadline(st.signal, total) : undefined;
+    const deadline = total ? attemptDeadline(st, total) : undefined;
     const dropped: string[] = [];
     st.droppedParams = dropped;
     return {
@@ -227,20 +227,16 @@ function abortError(): GatewayError {
  * released by dispose() when the attempt ends; AbortSignal.any + AbortSignal.timeout cost several times
  * more per request and leave timers and weak references for the GC to clean up.
  */
-function attemptDeadline(parent: AbortSignal, ms: number): { signal: AbortSignal; dispose: () => void } {
+function attemptDeadline(st: RequestState, ms: number): { signal: AbortSignal; dispose: () => void } {
   const ac = new AbortController();
-  if (parent.aborted) {
-    ac.abort(parent.reason);
-    return { signal: ac.signal, dispose: () => {} };
-  }
-  const onAbort = () => ac.abort(parent.reason);
-  parent.addEventListener('abort', onAbort, { once: true });
+  const unhook = st.onCancel(() => ac.abort());
+  if (ac.signal.aborted) return { signal: ac.signal, dispose: unhook };
   const timer = setTimeout(() => ac.abort(new DOMException('The operation timed out.', 'TimeoutError')), ms);
   return {
     signal: ac.signal,
     dispose: () => {
       clearTimeout(timer);
-      parent.removeEventListener('abort', onAbort);
+      unhook();
     },
   };
 }

@@ -33,12 +33,14 @@ export class ConcurrencyLimiter {
   }
 
   /** Resolves with a release function; rejects with 429 when the queue is full or the wait times out. */
-  acquire(signal: AbortSignal): Promise<Release> | Release {
+  acquire(owner: { readonly signal: AbortSignal }): Promise<Release> | Release {
     if (this.active < this.limit) {
       this.active++;
       return this.releaseOnce();
     }
     if (this.queue.length >= this.queueSize) throw this.busy('queue_full');
+    // Only a queued request needs the signal (reading it may create it: see RequestState.signal).
+    const signal = owner.signal;
     return new Promise<Release>((grant, fail) => {
       const w: Waiter = {
         grant, fail, signal,
