@@ -4,6 +4,7 @@
  * body (a Readable, its events and promise plumbing), which was the largest single cost per request.
  */
 import type { Dispatcher } from 'undici';
+import type { CallContext } from './types.js';
 
 /** A body already in memory, readable like undici's body (`text()`, `json()`, async iteration). */
 export class BufferedBody implements AsyncIterable<Uint8Array> {
@@ -28,16 +29,28 @@ export class BufferedExchange implements Dispatcher.DispatchHandler {
   private headers: Record<string, string | string[] | undefined> = {};
   private chunks: Buffer[] = [];
   private size = 0;
-  private readonly onAbort = () => this.controller?.abort(this.signal.reason);
+  private cancelled = false;
+  private readonly unhook: () => void;
 
-  constructor(private readonly signal: AbortSignal) {
+  constructor(private readonly call: CallContext) {
     this.done = new Promise((resolve, reject) => { this.resolve = resolve; this.reject = reject; });
-    signal.addEventListener('abort', this.onAbort, { once: true });
+    const onCancel = () => { this.cancelled = true; this.controller?.abort(this.reason()); };
+    if (call.onCancel) {
+      this.unhook = call.onCancel(onCancel);
+    } else {
+      const signal = call.signal;
+      signal.addEventListener('abort', onCancel, { once: true });
+      this.unhook = () => signal.removeEventListener('abort', onCancel);
+    }
+  }
+
+  private reason(): Error {
+    return (this.call.cancelReason ?? this.call.signal.reason) as Error;
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
-    if (this.signal.aborted) controller.abort(this.signal.reason);
+    if (this.cancelled) controller.abort(this.reason());
   }
 
   onResponseStart(_c: Dispatcher.DispatchController, status: number, headers: Record<string, string | string[] | undefined>): void {
@@ -51,14 +64,14 @@ export class BufferedExchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
-    this.signal.removeEventListener('abort', this.onAbort);
+    this.unhook();
     const c = this.chunks;
     const bytes = c.length === 1 ? c[0] : Buffer.concat(c, this.size);
     this.resolve({ status: this.status, headers: this.headers, body: new BufferedBody(bytes) });
   }
 
   onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
-    this.signal.removeEventListener('abort', this.onAbort);
+    this.unhook();
     this.reject(err);
   }
 }

@@ -66,7 +66,7 @@ export class HttpTransport {
    */
   async requestWhole(method: 'GET' | 'POST', path: string, headers: Record<string, string>, body: string | undefined, call: CallContext): Promise<UpstreamResponse> {
     call.upstreamStart = performance.now();
-    const exchange = new BufferedExchange(call.signal);
+    const exchange = new BufferedExchange(call);
     try {
       this.pool.dispatch({
         method, path: this.pathPrefix + path, headers, body,

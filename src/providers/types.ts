@@ -12,6 +12,13 @@ export interface CallContext {
   signal: AbortSignal;
   /** Releases the attempt's timer and listeners (set by the router; called when the attempt ends). */
   dispose?: () => void;
+  /**
+   * Cancellation as a callback (the router's calls have it): cheaper than listening on `signal`, which may
+   * then never be created. Returns a function that unregisters `fn`.
+   */
+  onCancel?: (fn: () => void) => () => void;
+  /** Why the call was cancelled (a TimeoutError when its total time ran out), once it was. */
+  cancelReason?: unknown;
   requestId: string;
   /** Extra headers for the upstream request (trace context, passthrough headers). */
   headers?: Record<string, string>;

@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GatewayError, toGatewayError } from '../core/errors.js';
 import type { RequestState } from '../core/request-state.js';
+import { AttemptCall } from './attempt-call.js';
 import type { CallContext, Provider } from '../providers/index.js';
 import { backoffMs, classifyFailure, type FailureInfo } from '../routing/index.js';
 import type { DeploymentCatalog, Deployment, Group } from './deployments.js';
@@ -204,39 +205,16 @@ export class Router {
     const pc = provider.config;
     const t = opts.timeouts ?? {};
     const total = t.totalMs ?? cfg.timeoutMs;
-    const deadline = total ? attemptDeadline(st, total) : undefined;
-    const dropped: string[] = [];
-    st.droppedParams = dropped;
-    return {
-      signal: deadline?.signal ?? st.signal, dispose: deadline?.dispose,
-      requestId: st.requestId, headers: opts.headers, dropParams: opts.dropParams, dropped,
+    const call = new AttemptCall(st, {
+      headers: opts.headers, dropParams: opts.dropParams, totalMs: total,
       firstByteTimeoutMs: t.firstByteMs ?? pc.firstByteTimeoutMs ?? cfg.firstByteTimeoutMs,
       streamIdleTimeoutMs: t.streamIdleMs ?? pc.streamIdleTimeoutMs ?? cfg.streamIdleTimeoutMs,
-      upstreamStart: 0, upstreamEnd: 0,
-    };
+    });
+    st.droppedParams = call.dropped;
+    return call;
   }
 }
 
 function abortError(): GatewayError {
   return new GatewayError({ status: 499, type: 'api_error', code: 'client_closed_request', message: 'client closed the request' });
-}
-
-/**
- * The attempt's signal: aborted when the client goes away or when the attempt's total time is up (with a
- * TimeoutError reason, which the transport maps to 504). One controller, one listener and one timer, all
- * released by dispose() when the attempt ends; AbortSignal.any + AbortSignal.timeout cost several times
- * more per request and leave timers and weak references for the GC to clean up.
- */
-function attemptDeadline(st: RequestState, ms: number): { signal: AbortSignal; dispose: () => void } {
-  const ac = new AbortController();
-  const unhook = st.onCancel(() => ac.abort());
-  if (ac.signal.aborted) return { signal: ac.signal, dispose: unhook };
-  const timer = setTimeout(() => ac.abort(new DOMException('The operation timed out.', 'TimeoutError')), ms);
-  return {
-    signal: ac.signal,
-    dispose: () => {
-      clearTimeout(timer);
-      unhook();
-    },
-  };
 }
