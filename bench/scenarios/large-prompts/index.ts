@@ -18,7 +18,7 @@ export const promptOf = (tokens: number) => chatBody({ messages: [{ role: 'user'
 
 const T = (quick: boolean) => quick
   ? { timing: { rounds: 1, slotS: 0.4, slotWarmupS: 0.1, warmupS: 0.2 }, holMs: 1000, smallConcurrency: 8 }
-  : { timing: { rounds: 2, slotS: 0.8, slotWarmupS: 0.2, warmupS: 0.3 }, holMs: 2500, smallConcurrency: 16 };
+  : { timing: { rounds: 1, slotS: 1, slotWarmupS: 0.2, warmupS: 0.4 }, holMs: 2500, smallConcurrency: 16 };
 
 export const largePrompts: Scenario = {
   name: 'large-prompts',

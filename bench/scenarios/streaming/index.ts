@@ -9,7 +9,7 @@ import { pct, streamSideBySide, streamTable, type StreamArm } from '../common/st
 
 const T = (quick: boolean) => quick
   ? { chunks: 10, intervalMs: 10, concurrency: 8, rounds: 1, slotMs: 800, warmupMs: 200, toolConcurrency: 32, toolMs: 1000 }
-  : { chunks: 20, intervalMs: 10, concurrency: 16, rounds: 2, slotMs: 1500, warmupMs: 300, toolConcurrency: 128, toolMs: 3000 };
+  : { chunks: 20, intervalMs: 10, concurrency: 16, rounds: 1, slotMs: 2000, warmupMs: 400, toolConcurrency: 128, toolMs: 3000 };
 
 const TOOLS = [{ type: 'function', function: { name: TOOL_CALL.name, description: 'weather', parameters: { type: 'object', properties: { location: { type: 'string' } } } } }];
 

@@ -58,6 +58,13 @@ export const throughput: Scenario = {
       const startupKb = processMemoryKb(pid)?.rssKb ?? 0;
       let idleKb = 0;
 
+      // The soak's gateway starts now and stays idle through the rate steps: its RSS after idleSeconds()
+      // without traffic is the idle figure (V8 shrinks the heaps of an idle isolate after a few seconds;
+      // the figure 2 s after start, before that, is reported too).
+      const soakGw = await startSwitchyardArm({ upstreamOrigin: mock.origin, governance: false, requestLog: true, extraConfig: { ...provider(mock.origin), ...config } });
+      servers.push(soakGw);
+      const idleFrom = performance.now();
+
       const lg = await startLoadgen();
       const direct: Array<{ rps: number; durationS: number; result: LoadResult; successRate: number; loadgenCpuPct: number | null; mockCpuPct: number | null }> = [];
       const steps: Array<{ rps: number; durationS: number; result: LoadResult; peakRssKb: number; hwmKb: number; cpuUsPerRequest: number | null; successRate: number }> = [];
@@ -82,12 +89,6 @@ export const throughput: Scenario = {
         // The gateway goes first, so that a backlog it may still be working off cannot slow the direct run.
         await sy.service.stop();
         await new Promise((r) => setTimeout(r, 2000));
-        // The soak's gateway starts now and stays idle through the direct run: its RSS after idleSeconds()
-        // without traffic is the idle figure (V8 shrinks the heaps of an idle isolate after a few seconds;
-        // the figure 2 s after start, before that, is reported too).
-        const soakGw = await startSwitchyardArm({ upstreamOrigin: mock.origin, governance: false, requestLog: true, extraConfig: { ...provider(mock.origin), ...config } });
-        servers.push(soakGw);
-        const idleFrom = performance.now();
         // The top rate straight to the mock (shorter): what the load generator and mock manage on their own,
         // and how much of the machine's CPU they take (what is left for a gateway on the same machine).
         for (const rps of [5000]) {

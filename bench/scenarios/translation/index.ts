@@ -7,7 +7,7 @@ import { armOf, chatBody, loadAvg, resultsFile, sideBySide, stopAll, target, typ
 import { OVERHEAD_HEADER } from '../overhead/arms.js';
 import type { Arm } from '../side-by-side/index.js';
 
-const T = (quick: boolean) => quick ? { rounds: 1, slotS: 0.4, slotWarmupS: 0.1, warmupS: 0.2 } : { rounds: 2, slotS: 0.8, slotWarmupS: 0.2, warmupS: 0.3 };
+const T = (quick: boolean) => quick ? { rounds: 1, slotS: 0.4, slotWarmupS: 0.1, warmupS: 0.2 } : { rounds: 1, slotS: 1, slotWarmupS: 0.2, warmupS: 0.4 };
 const ANTHROPIC_BODY = JSON.stringify({ model: 'up/gpt-4o-mini', max_tokens: 256, messages: [{ role: 'user', content: 'Say hello.' }] });
 
 export const translation: Scenario = {
