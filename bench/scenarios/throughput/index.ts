@@ -10,6 +10,8 @@ import { startMockProcess, startSwitchyardArm, type StartedServer } from '../../
 import { CHAT_PATH, chatBody, loadAvg, resultsFile, stopAll, summary, target, type Scenario, type Target } from '../common/index.js';
 
 const LATENCY_MS = 1500;
+/** A request not answered within this is a failure (a healthy answer takes 1.5 s); also bounds the drain after an overloaded step. */
+const STEP_TIMEOUT_MS = 10_000;
 /** Seconds without traffic before the idle RSS is read (quick mode: a smoke value, before V8 has shrunk the heaps). */
 const idleSeconds = (quick: boolean) => (quick ? 5 : 20);
 const RATES = [500, 1000, 2000, 5000];
@@ -77,7 +79,7 @@ export const throughput: Scenario = {
           const cpu0 = processCpuUs(pid);
           const result = await lg.run({
             target: { origin: sy.origin, path: CHAT_PATH, body: chatBody() }, mode: { kind: 'open', rps }, durationMs: durationS * 1000, warmupMs: 1000,
-            connections: Math.ceil(rps * (LATENCY_MS / 1000) * 1.5) + 200, timeoutMs: 30_000, maxInflight: 40_000,
+            connections: Math.ceil(rps * (LATENCY_MS / 1000) * 1.5) + 200, timeoutMs: STEP_TIMEOUT_MS, maxInflight: 40_000,
           });
           const cpu1 = processCpuUs(pid);
           const mem = rss.stop();
@@ -97,7 +99,7 @@ export const throughput: Scenario = {
           const w0 = performance.now();
           const result = await lg.run({
             target: { origin: mock.origin, path: CHAT_PATH, body: chatBody() }, mode: { kind: 'open', rps }, durationMs: t.directS * 1000, warmupMs: 1000,
-            connections: Math.ceil(rps * (LATENCY_MS / 1000) * 1.5) + 200, timeoutMs: 30_000, maxInflight: 40_000,
+            connections: Math.ceil(rps * (LATENCY_MS / 1000) * 1.5) + 200, timeoutMs: STEP_TIMEOUT_MS, maxInflight: 40_000,
           });
           const wallUs = (performance.now() - w0) * 1000;
           const cpu1 = [processCpuUs(lg.pid), processCpuUs(mock.service.pid)];
@@ -123,7 +125,7 @@ export const throughput: Scenario = {
         const sampler = setInterval(() => { const m = processMemoryKb(pid); if (m) { samples.push(m.rssKb); timed.push({ s: (performance.now() - soakStart) / 1000, kb: m.rssKb }); } }, 1000);
         const result = await lg.run({
           target: { origin: soakGw.origin, path: CHAT_PATH, body: chatBody() }, mode: { kind: 'open', rps: t.soakRps }, durationMs: (t.soakS - warmS) * 1000, warmupMs: warmS * 1000,
-          connections: Math.ceil(t.soakRps * (LATENCY_MS / 1000) * 1.5) + 200, timeoutMs: 30_000, maxInflight: 40_000,
+          connections: Math.ceil(t.soakRps * (LATENCY_MS / 1000) * 1.5) + 200, timeoutMs: STEP_TIMEOUT_MS, maxInflight: 40_000,
         });
         clearInterval(sampler);
         const endS = (performance.now() - soakStart) / 1000;
