@@ -24,7 +24,8 @@ interface Window {
 }
 
 const KEY = randomBytes(32).toString('hex');
-const TIMINGS: HarnessOptions = { heartbeatMs: 200, suspectAfterMs: 800, deadAfterMs: 2000, syncIntervalMs: 1000, testHooks: true };
+// The suspect window (suspectAfterMs .. deadAfterMs) is 2.2 s wide so that a poll delayed by a loaded CI machine still sees it.
+const TIMINGS: HarnessOptions = { heartbeatMs: 200, suspectAfterMs: 800, deadAfterMs: 3000, syncIntervalMs: 1000, testHooks: true };
 
 describe('cluster of real processes', { timeout: 120_000 }, () => {
   const nodes: HarnessNode[] = [];
