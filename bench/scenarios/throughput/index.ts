@@ -23,7 +23,7 @@ export function setSoakSeconds(s: number): void { soakOverrideS = s; }
 
 const T = (quick: boolean) => quick
   ? { stepS: 2, topS: 3, directS: 2, soakS: soakOverrideS ?? 5, soakRps: 500, starts: 1 }
-  : { stepS: 6, topS: 60, directS: 6, soakS: soakOverrideS ?? 600, soakRps: 1000, starts: 3 };
+  : { stepS: 6, topS: 60, directS: 6, soakS: soakOverrideS ?? 600, soakRps: 1000, starts: 2 };
 
 const config = {
   routing: { max_concurrency: 50_000, queue_size: 50_000, retries: 0 },
