@@ -3,6 +3,7 @@
  * provider/model that served it, usage, and cancellation. The HTTP layer extends it with the socket.
  */
 import { performance } from 'node:perf_hooks';
+import { Cancellation } from './cancellation.js';
 import type { GatewayError } from './errors.js';
 import type { Usage } from './types.js';
 
@@ -42,48 +43,12 @@ export class RequestState {
     this.headers.push(name, value);
   }
 
-  // Cancellation without an AbortController per request: most requests are never cancelled, and creating
-  // one (an EventTarget) plus listeners on it was a visible share of the per-request CPU. The signal is made
-  // on first use (waits that need one); everything else registers a plain callback with onCancel().
-  private ctl?: AbortController;
-  private cancelHooks?: Array<() => void>;
-  private cancelled = false;
-
-  /** An AbortSignal that fires when the request is cancelled (created on first use). */
-  get signal(): AbortSignal {
-    if (!this.ctl) {
-      this.ctl = new AbortController();
-      if (this.cancelled) this.ctl.abort();
-    }
-    return this.ctl.signal;
-  }
-
-  /** The client went away (or the request was otherwise cancelled). */
-  get isCancelled(): boolean { return this.cancelled; }
-
-  /** Cancels the request's remaining work: fires the signal and every onCancel callback, once. */
-  cancel(): void {
-    if (this.cancelled) return;
-    this.cancelled = true;
-    this.ctl?.abort();
-    const hooks = this.cancelHooks;
-    this.cancelHooks = undefined;
-    if (hooks) for (const fn of hooks) fn();
-  }
-
-  /** Runs `fn` on cancellation (at once if already cancelled); returns a function that unregisters it. */
-  onCancel(fn: () => void): () => void {
-    if (this.cancelled) {
-      fn();
-      return () => {};
-    }
-    (this.cancelHooks ??= []).push(fn);
-    return () => {
-      const hooks = this.cancelHooks;
-      const i = hooks ? hooks.indexOf(fn) : -1;
-      if (i >= 0) hooks!.splice(i, 1);
-    };
-  }
+  /** Cancellation (the client went away): callbacks, and a signal made on first use (see core/cancellation.ts). */
+  private readonly cancellation = new Cancellation();
+  get signal(): AbortSignal { return this.cancellation.signal; }
+  get isCancelled(): boolean { return this.cancellation.isCancelled; }
+  cancel(): void { this.cancellation.cancel(); }
+  onCancel(fn: () => void): () => void { return this.cancellation.onCancel(fn); }
 
   /** Microseconds spent inside the gateway so far, upstream time excluded. */
   overheadUs(now = performance.now()): number {

@@ -5,6 +5,7 @@
  * (streaming readers, SDK-style calls): the non-streaming path registers a callback and never needs one.
  * Creating AbortControllers and EventTarget listeners per request was a visible share of its CPU.
  */
+import { Cancellation } from '../core/cancellation.js';
 import type { RequestState } from '../core/request-state.js';
 import type { CallContext } from '../providers/index.js';
 
@@ -26,10 +27,7 @@ export class AttemptCall implements CallContext {
   readonly streamIdleTimeoutMs?: number;
   upstreamStart = 0;
   upstreamEnd = 0;
-  cancelReason?: unknown;
-  private ctl?: AbortController;
-  private hooks?: Array<() => void>;
-  private cancelled = false;
+  private readonly cancellation = new Cancellation();
   private readonly timer?: NodeJS.Timeout;
   private readonly unhook: () => void;
 
@@ -40,43 +38,18 @@ export class AttemptCall implements CallContext {
     this.firstByteTimeoutMs = s.firstByteTimeoutMs;
     this.streamIdleTimeoutMs = s.streamIdleTimeoutMs;
     this.unhook = st.onCancel(() => this.cancel(new DOMException('The client closed the request.', 'AbortError')));
-    if (s.totalMs && !this.cancelled) {
+    if (s.totalMs && !this.cancellation.isCancelled) {
       this.timer = setTimeout(() => this.cancel(new DOMException('The operation timed out.', 'TimeoutError')), s.totalMs);
     }
   }
 
-  get signal(): AbortSignal {
-    if (!this.ctl) {
-      this.ctl = new AbortController();
-      if (this.cancelled) this.ctl.abort(this.cancelReason);
-    }
-    return this.ctl.signal;
-  }
+  get signal(): AbortSignal { return this.cancellation.signal; }
+  get isCancelled(): boolean { return this.cancellation.isCancelled; }
+  /** Why the attempt was cancelled (a TimeoutError when its total time ran out). */
+  get cancelReason(): unknown { return this.cancellation.reason; }
+  onCancel(fn: () => void): () => void { return this.cancellation.onCancel(fn); }
 
-  get isCancelled(): boolean { return this.cancelled; }
-
-  onCancel(fn: () => void): () => void {
-    if (this.cancelled) {
-      fn();
-      return () => {};
-    }
-    (this.hooks ??= []).push(fn);
-    return () => {
-      const h = this.hooks;
-      const i = h ? h.indexOf(fn) : -1;
-      if (i >= 0) h!.splice(i, 1);
-    };
-  }
-
-  private cancel(reason: unknown): void {
-    if (this.cancelled) return;
-    this.cancelled = true;
-    this.cancelReason = reason;
-    this.ctl?.abort(reason);
-    const h = this.hooks;
-    this.hooks = undefined;
-    if (h) for (const fn of h) fn();
-  }
+  private cancel(reason: unknown): void { this.cancellation.cancel(reason); }
 
   /** The attempt is over: its timer and its hook on the request are released. */
   dispose(): void {
