@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is compiled from src/cli by `npm ci` (prepare) or `npm run build`.
-import('../dist/src/cli/index.js').catch((err) => {
-  if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/src/cli')) {
+// Thin launcher: `npm ci` (prepare) or `npm run build` compiles src/ with tsc and bundles the CLI and the
+// worker entry into dist/bundle (one file per entry plus shared chunks: far fewer modules to load at start).
+import('../dist/bundle/index.js').catch((err) => {
+  if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/bundle')) {
     console.error('switchyard: not built yet; run `npm run build` (npm ci does it for you)');
     process.exit(1);
   }

@@ -28,7 +28,7 @@ export class GatewayUnavailableError extends Error {}
 /** Whether the compiled gateway exists; if not, `startSwitchyard` would fail. */
 export function switchyardBuilt(): { ok: boolean; reason?: string } {
   const root = repoRoot();
-  if (!existsSync(join(root, 'dist', 'src', 'cli', 'index.js'))) return { ok: false, reason: 'dist/src/cli/index.js missing: run `npm run build`' };
+  if (!existsSync(join(root, 'dist', 'bundle', 'index.js'))) return { ok: false, reason: 'dist/bundle/index.js missing: run `npm run build`' };
   return { ok: true };
 }
 

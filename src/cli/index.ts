@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 /** The `switchyard` command line. */
-import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { clusterCommand } from './cluster.js';
 import { keysCommand } from './keys.js';
@@ -9,12 +8,12 @@ import { providersCommand } from './providers.js';
 import { startCommand } from './start.js';
 import { customersCommand, teamsCommand } from './teams.js';
 import { usageCommand } from './usage.js';
+import { VERSION } from '../core/version.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 const program = new Command('switchyard')
   .description('Switchyard: an OpenAI-compatible LLM gateway that runs as a cluster of equal peers')
-  .version(pkg.version)
+  .version(VERSION)
   .addCommand(withOtelFlag(startCommand()))
   .addCommand(providersCommand())
   .addCommand(clusterCommand())

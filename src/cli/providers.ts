@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { PROVIDER_KINDS } from '../providers/index.js';
+import { PROVIDER_KINDS } from '../providers/catalog.js';
 
 export function providersCommand(): Command {
   return new Command('providers')

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config/index.js';
-import { handleSignals, startNode, StartupError } from '../node/index.js';
-import { createLogger } from '../observe/index.js';
+import { spawnWorkersEarly } from '../node/early-workers.js';
+import { createLogger } from '../observe/logger.js';
 
 const int = (name: string) => (v: string) => {
   const n = Number(v);
@@ -47,9 +47,12 @@ export function startCommand(): Command {
         }
         throw err;
       }
+      // The workers load their modules on the other cores while this thread loads the control plane's.
+      const early = spawnWorkersEarly(cfg);
+      const { handleSignals, startNode, StartupError } = await import('../node/index.js');
       const log = createLogger(cfg.logLevel, { role: 'main' });
       try {
-        const node = startNode(cfg, log);
+        const node = startNode(cfg, log, early);
         handleSignals(node, log);
         await node;
       } catch (err) {

@@ -11,10 +11,12 @@ import type { ResolvedConfig } from '../config/index.js';
 import { createLogger, NodeMetrics, type Logger } from '../observe/index.js';
 import { startRequestLog } from '../store/index.js';
 import { GovernanceService } from '../governance/index.js';
+import { VERSION } from '../core/version.js';
 import { adminTokenHash } from './admin-token.js';
 import { ControlPlane } from './control.js';
 import { registerGovernanceRpc } from './governance-rpc.js';
 import { Supervisor } from './supervisor.js';
+import type { EarlyWorkers } from './early-workers.js';
 import { FALLBACK_ERROR, uwsStatus } from './uws-check.js';
 
 export interface RunningNode {
@@ -23,7 +25,8 @@ export interface RunningNode {
 
 export class StartupError extends Error {}
 
-export async function startNode(cfg: ResolvedConfig, log: Logger = createLogger(cfg.logLevel, { role: 'main' })): Promise<RunningNode> {
+/** `early`: worker threads already started by spawnWorkersEarly (the CLI does, to load them in parallel). */
+export async function startNode(cfg: ResolvedConfig, log: Logger = createLogger(cfg.logLevel, { role: 'main' }), early?: EarlyWorkers): Promise<RunningNode> {
   const t0 = performance.now();
   const uws = uwsStatus();
   if (!uws.native) {
@@ -35,7 +38,7 @@ export async function startNode(cfg: ResolvedConfig, log: Logger = createLogger(
 
   const agent = await startCluster(cfg, dataDir, log);
   const metrics = new NodeMetrics(agent, { maxLabelValues: cfg.observability?.metrics?.maxLabelValues });
-  const supervisor = new Supervisor(cfg, log, metrics);
+  const supervisor = new Supervisor(cfg, log, metrics, early);
   const control = new ControlPlane(cfg, agent, (m) => supervisor.broadcast(m), log);
   supervisor.control = control;
   const governance = new GovernanceService(agent, (snap) => control.publishGovernance(snap), {
@@ -79,8 +82,6 @@ export async function startNode(cfg: ResolvedConfig, log: Logger = createLogger(
   };
   return { stop };
 }
-
-const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** Starts the cluster agent: networked with a key (or --cluster-insecure), otherwise a standalone node. */
 async function startCluster(cfg: ResolvedConfig, dataDir: string, log: Logger): Promise<ClusterAgent> {

@@ -9,6 +9,8 @@ import type { ClusterRoutingSnapshot, Observation } from '../router/index.js';
 export interface WorkerData { config: ResolvedConfig; index: number; concurrency: SharedArrayBuffer }
 
 export type ToWorker =
+  /** Sent after the welcome snapshots: start accepting connections. */
+  | { type: 'listen' }
   | { type: 'drain'; timeoutMs: number }
   /** Every worker listens: the node is ready (readiness probes turn 200). */
   | { type: 'node-ready' }

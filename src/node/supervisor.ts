@@ -7,10 +7,9 @@ import { Worker } from 'node:worker_threads';
 type metric = object;
 import type { ResolvedConfig } from '../config/index.js';
 import type { Logger, NodeMetrics } from '../observe/index.js';
-import { createConcurrencyBuffer, resetWorkerRow } from '../governance/index.js';
-import type { FromWorker, ToWorker, WorkerData } from './messages.js';
-
-const WORKER_URL = new URL('./worker.js', import.meta.url);
+import { createConcurrencyBuffer, resetWorkerRow } from '../governance/shared-concurrency.js';
+import { WORKER_URL, workerData, type EarlyWorker, type EarlyWorkers } from './early-workers.js';
+import type { FromWorker, ToWorker } from './messages.js';
 const COLLECT_TIMEOUT_MS = 2_000;
 
 /** What the control plane does with messages from workers. */
@@ -35,8 +34,9 @@ export class Supervisor {
   control?: ControlHandlers;
   private readonly concurrency: SharedArrayBuffer;
 
-  constructor(private readonly cfg: ResolvedConfig, private readonly log: Logger, private readonly metrics: NodeMetrics) {
-    this.concurrency = createConcurrencyBuffer(cfg.workers);
+  /** `early`: workers the CLI started before the node's modules loaded (see early-workers.ts); adopted by start(). */
+  constructor(private readonly cfg: ResolvedConfig, private readonly log: Logger, private readonly metrics: NodeMetrics, private early?: EarlyWorkers) {
+    this.concurrency = early?.concurrency ?? createConcurrencyBuffer(cfg.workers);
   }
 
   /** Sends a message to every running worker. */
@@ -50,25 +50,39 @@ export class Supervisor {
     for (let i = 0; i < this.cfg.workers; i++) {
       const slot: Slot = { index: i, listening: false, crashes: 0, lastStart: 0 };
       this.slots.push(slot);
-      ready.push(new Promise((resolve, reject) => this.spawn(slot, resolve, reject)));
+      ready.push(new Promise((resolve, reject) => this.spawn(slot, resolve, reject, this.early?.workers[i])));
     }
+    this.early = undefined;
     return Promise.all(ready).then(() => {
       this.started = true;
       this.broadcast({ type: 'node-ready' });
     });
   }
 
-  private spawn(slot: Slot, onListening?: () => void, onFailed?: (e: Error) => void): void {
-    resetWorkerRow(this.concurrency, slot.index);
-    const data: WorkerData = { config: this.cfg, index: slot.index, concurrency: this.concurrency };
-    const worker = new Worker(WORKER_URL, { workerData: data });
+  /**
+   * Starts (or adopts an early-started) worker. It gets the current snapshots first and only then `listen`,
+   * so that its first request already sees the keys, budgets and cluster view.
+   */
+  private spawn(slot: Slot, onListening?: () => void, onFailed?: (e: Error) => void, early?: EarlyWorker): void {
+    if (early) early.release();
+    if (early && (early.exitCode !== undefined || early.error)) {
+      onFailed?.(new Error(`worker ${slot.index} failed while loading: ${early.error?.message ?? `exit code ${early.exitCode}`}`));
+      return;
+    }
+    if (!early) resetWorkerRow(this.concurrency, slot.index);
+    const worker = early?.worker ?? new Worker(WORKER_URL, { workerData: workerData(this.cfg, slot.index, this.concurrency) });
     slot.worker = worker;
     slot.listening = false;
     slot.lastStart = Date.now();
     this.metrics.workers.set(this.slots.filter((s) => s.worker).length);
     worker.on('message', (m: FromWorker) => this.onMessage(slot, worker, m, onListening, onFailed));
     for (const m of this.control?.welcome() ?? []) this.post(worker, m);
-    worker.on('error', (err) => this.log.error({ worker: slot.index, err: { message: err.message, stack: err.stack } }, 'worker thread crashed'));
+    this.post(worker, { type: 'listen' });
+    worker.on('error', (err) => {
+      this.log.error({ worker: slot.index, err: { message: err.message, stack: err.stack } }, 'worker thread crashed');
+      // A worker that dies while loading never sends listen-failed: start-up must not wait for it forever.
+      if (!slot.listening) onFailed?.(err);
+    });
     worker.on('exit', (code) => this.onExit(slot, worker, code));
   }
 

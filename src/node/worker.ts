@@ -171,8 +171,17 @@ async function drain(timeoutMs: number): Promise<void> {
   process.exit(0);
 }
 
+/** Accepts connections once the supervisor says so: after it sent the snapshots this worker needs first. */
+function listen(): void {
+  plane.listen(config.host, config.port).then(
+    () => send({ type: 'listening' }),
+    (err: Error) => send({ type: 'listen-failed', error: err.message }),
+  );
+}
+
 port.on('message', (m: ToWorker) => {
   switch (m.type) {
+    case 'listen': listen(); break;
     case 'drain': void drain(m.timeoutMs); break;
     case 'collect':
       void metrics.registry.getMetricsAsJSON().then((data) => send({ type: 'metrics', id: m.id, data }));
@@ -219,8 +228,3 @@ function die(kind: string, err: unknown): void {
 }
 process.on('uncaughtException', (err) => die('uncaughtException', err));
 process.on('unhandledRejection', (err) => die('unhandledRejection', err));
-
-plane.listen(config.host, config.port).then(
-  () => send({ type: 'listening' }),
-  (err: Error) => send({ type: 'listen-failed', error: err.message }),
-);
