@@ -4,6 +4,7 @@
  * body (a Readable, its events and promise plumbing), which was the largest single cost per request.
  */
 import type { Dispatcher } from 'undici';
+import { Exchange } from './exchange.js';
 import type { CallContext } from './types.js';
 
 /** A body already in memory, readable like undici's body (`text()`, `json()`, async iteration). */
@@ -20,37 +21,18 @@ export interface BufferedAnswer {
   body: BufferedBody;
 }
 
-export class BufferedExchange implements Dispatcher.DispatchHandler {
+export class BufferedExchange extends Exchange {
   readonly done: Promise<BufferedAnswer>;
   private resolve!: (a: BufferedAnswer) => void;
   private reject!: (err: unknown) => void;
-  private controller?: Dispatcher.DispatchController;
   private status = 0;
   private headers: Record<string, string | string[] | undefined> = {};
   private chunks: Buffer[] = [];
   private size = 0;
-  private cancelled = false;
-  private readonly unhook: () => void;
 
-  constructor(private readonly call: CallContext) {
+  constructor(call: CallContext) {
+    super(call);
     this.done = new Promise((resolve, reject) => { this.resolve = resolve; this.reject = reject; });
-    const onCancel = () => { this.cancelled = true; this.controller?.abort(this.reason()); };
-    if (call.onCancel) {
-      this.unhook = call.onCancel(onCancel);
-    } else {
-      const signal = call.signal;
-      signal.addEventListener('abort', onCancel, { once: true });
-      this.unhook = () => signal.removeEventListener('abort', onCancel);
-    }
-  }
-
-  private reason(): Error {
-    return (this.call.cancelReason ?? this.call.signal.reason) as Error;
-  }
-
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.controller = controller;
-    if (this.cancelled) controller.abort(this.reason());
   }
 
   onResponseStart(_c: Dispatcher.DispatchController, status: number, headers: Record<string, string | string[] | undefined>): void {
@@ -64,14 +46,14 @@ export class BufferedExchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
-    this.unhook();
+    this.settle();
     const c = this.chunks;
     const bytes = c.length === 1 ? c[0] : Buffer.concat(c, this.size);
     this.resolve({ status: this.status, headers: this.headers, body: new BufferedBody(bytes) });
   }
 
   onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
-    this.unhook();
+    this.settle();
     this.reject(err);
   }
 }

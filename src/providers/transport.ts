@@ -4,10 +4,11 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Pool as PoolType } from 'undici';
-import { Pool, poolRequest, undiciErrors } from './undici-parts.js';
+import { Pool, undiciErrors } from './undici-parts.js';
 import { GatewayError } from '../core/errors.js';
 import { RAW_JSON, type WithRawJson } from '../core/types.js';
 import { BufferedExchange } from './buffered-exchange.js';
+import { StreamedExchange } from './streamed-exchange.js';
 import type { CallContext } from './types.js';
 
 export interface TransportOptions {
@@ -47,14 +48,16 @@ export class HttpTransport {
     });
   }
 
+  /** A streamed answer: resolves at the response head; the body is read as it arrives (see streamed-exchange.ts). */
   async request(method: 'GET' | 'POST', path: string, headers: Record<string, string>, body: string | undefined, call: CallContext): Promise<UpstreamResponse> {
     call.upstreamStart = performance.now();
+    const exchange = new StreamedExchange(call);
     try {
-      const res = await poolRequest(this.pool, {
-        method, path: this.pathPrefix + path, headers, body, signal: call.signal,
+      this.pool.dispatch({
+        method, path: this.pathPrefix + path, headers, body,
         headersTimeout: call.firstByteTimeoutMs, bodyTimeout: call.streamIdleTimeoutMs,
-      });
-      return { status: res.statusCode, headers: res.headers, body: res.body };
+      }, exchange);
+      return await exchange.head;
     } catch (err) {
       throw this.mapTransportError(err, call);
     }

@@ -4,10 +4,6 @@ declare module 'undici/lib/dispatcher/pool.js' {
   const PoolImpl: typeof Pool;
   export default PoolImpl;
 }
-declare module 'undici/lib/api/api-request.js' {
-  const requestImpl: (this: unknown, options: unknown) => Promise<unknown>;
-  export default requestImpl;
-}
 declare module 'undici/lib/core/errors.js' {
   import type { errors } from 'undici';
   const errorsImpl: typeof errors;
