@@ -96,7 +96,7 @@ export function runCli(args: string[], env: Record<string, string> = {}, timeout
 }
 
 /** The test runner's env minus provider keys, so a developer's real keys never reach a test node. */
-function cleanEnv(): Record<string, string> {
+export function cleanEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (v === undefined) continue;

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { freePort } from '../helpers/ports.js';
 import { freshRequest } from '../helpers/fresh-http.js';
-import { runCli, startNode } from '../helpers/node-process.js';
+import { spawn } from 'node:child_process';
+import { adminHeaders, ADMIN_TOKEN, cleanEnv, CLI, runCli, startNode } from '../helpers/node-process.js';
 
 const chatBody = (text: string, model = 'mock/echo') => JSON.stringify({ model, messages: [{ role: 'user', content: text }] });
 const post = (url: string, body: string) => fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
@@ -152,6 +153,40 @@ test('every start flag can be given as a SWITCHYARD_* environment variable; prov
     assert.match(out, /"workers":1/);
     assert.match(out, /"providers":\["mock","groq"\]|"providers":\["groq","mock"\]/);
     assert.ok(!out.includes('gsk-test-not-real'), 'provider key must not be logged');
+  } finally {
+    proc.kill('SIGTERM');
+    await new Promise((r) => proc.once('exit', r));
+  }
+});
+
+test('a restarted node answers its very first request with the stored keys: workers listen only after they have the snapshots', async () => {
+  const config = { auth: { enforce_auth: true } };
+  const first = await startNode({ workers: 2, config });
+  let key: string;
+  try {
+    const r = await fetch(`${first.url}/api/keys`, { method: 'POST', headers: { ...adminHeaders, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'early' }) });
+    assert.equal(r.status, 201);
+    key = ((await r.json()) as { key: string }).key;
+  } finally {
+    assert.equal(await first.stop(), 0);
+  }
+  // Same data dir and config, started by hand: requests go out as soon as the port accepts connections,
+  // without waiting for /health/ready.
+  const port = await freePort();
+  const proc = spawn(process.execPath, [CLI, 'start', '--host', '127.0.0.1', '--port', String(port), '--workers', '2', '--data-dir', first.dataDir, '--config', join(first.dataDir, 'config.yaml')], {
+    env: { ...cleanEnv(), SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN }, stdio: 'ignore',
+  });
+  try {
+    const statuses: number[] = [];
+    const deadline = Date.now() + 15_000;
+    while (statuses.length < 20 && Date.now() < deadline) {
+      try {
+        const r = await freshRequest(`http://127.0.0.1:${port}/v1/chat/completions`, { method: 'POST', body: chatBody('first'), headers: { authorization: `Bearer ${key}` } });
+        statuses.push(r.status);
+      } catch { await new Promise((r) => setTimeout(r, 2)); /* not listening yet */ }
+    }
+    assert.equal(statuses.length, 20, 'the node never accepted connections');
+    assert.deepEqual(statuses, Array(20).fill(200));
   } finally {
     proc.kill('SIGTERM');
     await new Promise((r) => proc.once('exit', r));
