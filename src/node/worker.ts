@@ -18,6 +18,8 @@ import type { FromWorker, ToWorker, WorkerData } from './messages.js';
 import { systemRoutes } from './system-routes.js';
 
 const { config, index, concurrency } = workerData as WorkerData;
+// Test hook: a worker that cannot load must fail the node's start-up with its error (not hang it).
+if (config.testHooks && process.env.SWITCHYARD_TEST_WORKER_LOAD_ERROR) throw new Error(process.env.SWITCHYARD_TEST_WORKER_LOAD_ERROR);
 const port = parentPort!;
 const send = (m: FromWorker) => port.postMessage(m);
 const log = createLogger(config.logLevel, { worker: index, thread: threadId });

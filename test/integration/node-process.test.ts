@@ -192,3 +192,13 @@ test('a restarted node answers its very first request with the stored keys: work
     await new Promise((r) => proc.once('exit', r));
   }
 });
+
+test('a worker that cannot load fails start-up with its error instead of leaving the node unready', async () => {
+  const t0 = Date.now();
+  const r = await runCli(['start', '--host', '127.0.0.1', '--port', String(await freePort()), '--workers', '2', '--data-dir', mkdtempSync(join(tmpdir(), 'sy-node-'))], {
+    SWITCHYARD_TEST_HOOKS: '1', SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN, SWITCHYARD_TEST_WORKER_LOAD_ERROR: 'simulated load failure',
+  });
+  assert.equal(r.code, 1);
+  assert.match(r.out, /cannot start: .*simulated load failure/);
+  assert.ok(Date.now() - t0 < 10_000);
+});
