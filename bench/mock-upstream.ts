@@ -17,10 +17,10 @@ try {
     chunks: opt.number('streaming: content chunks per answer', D.chunks),
     'chunk-interval-ms': opt.number('streaming: delay between chunks', D.chunkIntervalMs),
     'api-key': opt.string('require "Authorization: Bearer <key>" (401 otherwise)'),
-    engine: opt.string('uws | node', D.engine),
+    engine: opt.string('uws | node | h2 (HTTP/2 with prior knowledge)', D.engine),
     'fail-status': opt.number('answer every chat request at once with this status (e.g. 500)'),
   });
-  if (a.engine !== 'uws' && a.engine !== 'node') throw new UsageError(`--engine must be uws or node, got "${a.engine}"`);
+  if (a.engine !== 'uws' && a.engine !== 'node' && a.engine !== 'h2') throw new UsageError(`--engine must be uws, node or h2, got "${a.engine}"`);
   const mock = await startMockUpstream({
     host: a.host, port: a.port, latencyMs: a['latency-ms'], ttftMs: a['ttft-ms'], chunks: Math.max(1, Math.round(a.chunks)),
     chunkIntervalMs: a['chunk-interval-ms'], apiKey: a['api-key'], engine: a.engine, failStatus: a['fail-status'],

@@ -5,7 +5,7 @@
  * Prints every scenario's tables and the targets met/missed; `bench:report` renders the README section.
  */
 import { machineLine, opt, parseCli, Progress, renderText, UsageError, writeResults } from './lib/index.js';
-import { SCENARIOS } from './scenarios/suite.js';
+import { OPT_IN, SCENARIOS } from './scenarios/suite.js';
 import { setSoakSeconds } from './scenarios/throughput/index.js';
 import type { Target } from './scenarios/common/index.js';
 
@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const names = SCENARIOS.map((s) => s.name);
   const a = parseCli('usage: suite [options]', {
     quick: opt.flag('short run (whole suite in about 2 minutes)'),
-    only: opt.string(`comma-separated subset of ${names.join(',')}`, names.join(',')),
+    only: opt.string(`comma-separated subset of ${names.join(',')} (default: all but the opt-in ${[...OPT_IN].join(',')})`, names.filter((n) => !OPT_IN.has(n)).join(',')),
     'soak-s': opt.number('throughput soak length in seconds (default 600 full, 10 quick)'),
     'dry-run': opt.flag('do not write results files'),
   });

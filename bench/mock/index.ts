@@ -14,5 +14,5 @@ export function startMockUpstream(options: Partial<MockOptions> = {}): Promise<R
   const opts: MockOptions = { ...DEFAULT_MOCK_OPTIONS, ...options, ttftMs: options.ttftMs ?? options.latencyMs ?? DEFAULT_MOCK_OPTIONS.ttftMs };
   const stats: MockStats = { requests: 0, streams: 0, unauthorized: 0, badRequests: 0, failed: 0, toolStreams: 0 };
   const ctx = { opts, payloads: buildPayloads(opts.chunks), stats };
-  return opts.engine === 'node' ? startNodeMock(ctx) : startUwsMock(ctx);
+  return opts.engine === 'uws' ? startUwsMock(ctx) : startNodeMock(ctx, opts.engine === 'h2');
 }

@@ -1,5 +1,10 @@
-/** The mock on node:http, kept to compare engines (`--engine node`) and for platforms without uWS. */
-import { createServer, type ServerResponse } from 'node:http';
+/**
+ * The mock on node:http, kept to compare engines (`--engine node`) and for platforms without uWS; and on
+ * node:http2 with prior knowledge (`--engine h2`), for gateways that talk HTTP/2 to their upstream. The same
+ * handler serves both (node:http2's compatibility API has the surface used here).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import http2 from 'node:http2';
 import { answerChat, NOT_FOUND, type MockContext, type Reply } from './behaviour.js';
 import type { RunningMock } from './running.js';
 
@@ -27,8 +32,8 @@ class NodeReply implements Reply {
   }
 }
 
-export function startNodeMock(ctx: MockContext): Promise<RunningMock> {
-  const server = createServer((req, res) => {
+export function startNodeMock(ctx: MockContext, h2 = false): Promise<RunningMock> {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     if (req.method === 'POST' && req.url === '/v1/chat/completions') {
       const parts: Buffer[] = [];
       req.on('data', (c: Buffer) => parts.push(c));
@@ -46,9 +51,12 @@ export function startNodeMock(ctx: MockContext): Promise<RunningMock> {
     }
     req.resume();
     res.writeHead(404, { 'content-type': 'application/json' }).end(NOT_FOUND);
-  });
+  };
+  const sessions = new Set<http2.ServerHttp2Session>();
+  const server = h2 ? http2.createServer({ settings: { maxConcurrentStreams: 100_000 } }, handler as never) : createServer(handler);
+  if (h2) server.on('session', (s: http2.ServerHttp2Session) => { sessions.add(s); s.once('close', () => sessions.delete(s)); });
   // Longer than the load generator's keep-alive, so the client always closes idle sockets first.
-  server.keepAliveTimeout = 10_000;
+  if ('keepAliveTimeout' in server) server.keepAliveTimeout = 10_000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(ctx.opts.port, ctx.opts.host, () => {
@@ -56,7 +64,11 @@ export function startNodeMock(ctx: MockContext): Promise<RunningMock> {
       resolve({
         port: typeof addr === 'object' && addr ? addr.port : 0,
         stats: ctx.stats,
-        close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+        close: () => new Promise<void>((r) => {
+          if ('closeAllConnections' in server) server.closeAllConnections();
+          for (const s of sessions) s.destroy();
+          server.close(() => r());
+        }),
       });
     });
   });

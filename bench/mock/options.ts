@@ -12,8 +12,8 @@ export interface MockOptions {
   chunkIntervalMs: number;
   /** if set, requests must carry `Authorization: Bearer <apiKey>` or get a 401 in OpenAI's error shape */
   apiKey: string | undefined;
-  /** HTTP server implementation; uWS measured faster (see bench/README.md) */
-  engine: 'uws' | 'node';
+  /** HTTP server implementation; uWS measured faster (see bench/README.md); h2 = node:http2, prior knowledge */
+  engine: 'uws' | 'node' | 'h2';
   /** if set, every chat request is answered at once with this status and an OpenAI error (fallback benchmarks) */
   failStatus: number | undefined;
 }

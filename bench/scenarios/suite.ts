@@ -9,5 +9,8 @@ import { fallback } from './fallback/index.js';
 import { translation } from './translation/index.js';
 import { governance } from './governance/index.js';
 import { throughput } from './throughput/index.js';
+import { upstreamHttp2 } from './upstream-http2/index.js';
 
-export const SCENARIOS: Scenario[] = [overheadSuite, streaming, largePrompts, manyStreams, invalidKeys, fallback, translation, governance, throughput];
+export const SCENARIOS: Scenario[] = [overheadSuite, streaming, largePrompts, manyStreams, invalidKeys, fallback, translation, governance, throughput, upstreamHttp2];
+/** Run only when named in --only (full mode must stay under 15 minutes). */
+export const OPT_IN = new Set(['upstream-http2']);

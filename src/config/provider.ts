@@ -43,6 +43,7 @@ export function resolveProvider(name: string, p: NonNullable<ConfigFile['provide
       : p.api_key ? [{ id: 'key0', apiKey: p.api_key, weight: 1 }] : [],
     connectTimeoutMs: p.connect_timeout_ms ?? 10_000,
     maxConnections: p.max_connections ?? 256,
+    http2: p.http2 ?? false,
     latencyMs: p.latency_ms ?? 0,
     options: Object.fromEntries(OPTION_FIELDS.filter((f) => p[f] !== undefined).map((f) => [f, String(p[f])])),
     deployments: p.deployments,

@@ -19,6 +19,8 @@ export interface ResolvedProvider {
   keys: Array<{ id: string; apiKey: string; weight: number; models?: string[] }>;
   connectTimeoutMs: number;
   maxConnections: number;
+  /** HTTP/2 to the upstream (see providers/h2-dispatcher.ts). */
+  http2?: boolean;
   latencyMs: number;
   /** Provider-specific settings (project, location, credentials, region, secret_access_key, session_token, api_version). */
   options: Record<string, string>;

@@ -43,6 +43,8 @@ export const providerSchema = z.object({
   ...timeouts,
   connect_timeout_ms: z.number().int().positive().optional(),
   max_connections: z.number().int().positive().optional(),
+  /** Talk HTTP/2 to the upstream (ALPN over https, prior knowledge over http); max_connections then counts sessions. */
+  http2: z.boolean().optional(),
   /** mock provider only: simulated upstream latency. */
   latency_ms: z.number().nonnegative().optional(),
   // Provider-specific settings (see the provider's section in the README).

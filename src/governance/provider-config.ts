@@ -73,6 +73,7 @@ export function publicProvider(r: ResolvedProvider, source: 'config' | 'api', up
     stream_idle_timeout_ms: r.streamIdleTimeoutMs ?? null,
     connect_timeout_ms: r.connectTimeoutMs,
     max_connections: r.maxConnections,
+    http2: r.http2 ?? false,
     options: Object.fromEntries(Object.entries(r.options).map(([k, v]) => [k, SECRET_OPTIONS.has(k) ? maskSecret(v) : v])),
     ...(r.deployments ? { deployments: r.deployments } : {}),
     ...(updatedAt !== undefined ? { updated_at: new Date(updatedAt).toISOString() } : {}),

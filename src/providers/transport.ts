@@ -3,12 +3,13 @@
  * timeouts. Turns transport failures into GatewayErrors that name the provider.
  */
 import { performance } from 'node:perf_hooks';
-import type { Pool as PoolType } from 'undici';
+import type { Dispatcher, Pool as PoolType } from 'undici';
 import { Pool, undiciErrors } from './undici-parts.js';
 import { GatewayError } from '../core/errors.js';
 import { RAW_JSON, type WithRawJson } from '../core/types.js';
 import { BufferedExchange } from './buffered-exchange.js';
 import { StreamedExchange } from './streamed-exchange.js';
+import { H2Dispatcher } from './h2-dispatcher.js';
 import type { CallContext } from './types.js';
 
 export interface TransportOptions {
@@ -17,6 +18,8 @@ export interface TransportOptions {
   connectTimeoutMs: number;
   timeoutMs: number;
   maxConnections: number;
+  /** Talk HTTP/2 to the upstream (ALPN for https, prior knowledge for http): see h2-dispatcher.ts. */
+  http2?: boolean;
 }
 
 /** An upstream body: streamed (undici's) or already in memory (`requestWhole`). */
@@ -32,20 +35,40 @@ export interface UpstreamResponse {
 }
 
 export class HttpTransport {
-  private readonly pool: PoolType;
+  private readonly pool?: PoolType;
+  private readonly h2?: H2Dispatcher;
   private readonly pathPrefix: string;
 
   constructor(private readonly opts: TransportOptions) {
     const url = new URL(opts.baseUrl);
     this.pathPrefix = url.pathname.replace(/\/+$/, '');
-    this.pool = new Pool(url.origin, {
-      connections: opts.maxConnections,
-      connect: { timeout: opts.connectTimeoutMs },
-      headersTimeout: opts.timeoutMs,
-      bodyTimeout: opts.timeoutMs,
-      keepAliveTimeout: 30_000,
-      pipelining: 1,
-    });
+    if (opts.http2) {
+      this.h2 = new H2Dispatcher(url.origin, { maxSessions: opts.maxConnections, connectTimeoutMs: opts.connectTimeoutMs });
+    } else {
+      this.pool = new Pool(url.origin, {
+        connections: opts.maxConnections,
+        connect: { timeout: opts.connectTimeoutMs },
+        headersTimeout: opts.timeoutMs,
+        bodyTimeout: opts.timeoutMs,
+        keepAliveTimeout: 30_000,
+        pipelining: 1,
+      });
+    }
+  }
+
+  /** One exchange on the pool or the HTTP/2 sessions; the handler sees the same events either way. */
+  private dispatch(method: string, path: string, headers: Record<string, string>, body: string | undefined, call: CallContext, handler: Dispatcher.DispatchHandler): void {
+    if (this.h2) {
+      this.h2.dispatch({
+        method, path: this.pathPrefix + path, headers, body,
+        headersTimeout: call.firstByteTimeoutMs ?? this.opts.timeoutMs, bodyTimeout: call.streamIdleTimeoutMs ?? this.opts.timeoutMs,
+      }, handler);
+      return;
+    }
+    this.pool!.dispatch({
+      method: method as Dispatcher.HttpMethod, path: this.pathPrefix + path, headers, body,
+      headersTimeout: call.firstByteTimeoutMs, bodyTimeout: call.streamIdleTimeoutMs,
+    }, handler);
   }
 
   /** A streamed answer: resolves at the response head; the body is read as it arrives (see streamed-exchange.ts). */
@@ -53,10 +76,7 @@ export class HttpTransport {
     call.upstreamStart = performance.now();
     const exchange = new StreamedExchange(call);
     try {
-      this.pool.dispatch({
-        method, path: this.pathPrefix + path, headers, body,
-        headersTimeout: call.firstByteTimeoutMs, bodyTimeout: call.streamIdleTimeoutMs,
-      }, exchange);
+      this.dispatch(method, path, headers, body, call, exchange);
       return await exchange.head;
     } catch (err) {
       throw this.mapTransportError(err, call);
@@ -71,10 +91,7 @@ export class HttpTransport {
     call.upstreamStart = performance.now();
     const exchange = new BufferedExchange(call);
     try {
-      this.pool.dispatch({
-        method, path: this.pathPrefix + path, headers, body,
-        headersTimeout: call.firstByteTimeoutMs, bodyTimeout: call.streamIdleTimeoutMs,
-      }, exchange);
+      this.dispatch(method, path, headers, body, call, exchange);
       return await exchange.done;
     } catch (err) {
       throw this.mapTransportError(err, call);
@@ -124,6 +141,6 @@ export class HttpTransport {
   }
 
   close(): Promise<void> {
-    return this.pool.close();
+    return this.h2 ? this.h2.close() : this.pool!.close();
   }
 }

@@ -4,6 +4,7 @@
  * fake in the test suite: it stands in for the provider that lives outside this machine.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import http2 from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
 import { errorForStatus, openAIError } from './openai/errors.js';
 import { FaultBook, validateFaultRules, type FaultRule } from './openai/faults.js';
@@ -29,6 +30,8 @@ export interface OpenAIMock {
   port: number;
   /** Every API request received, in order (control requests are not recorded). */
   requests: MockRequestRecord[];
+  /** TCP connections accepted so far (HTTP/2 carries many requests on one). */
+  connectionsOpened(): number;
   setFaults(rules: FaultRule[]): void;
   /** Clears requests and faults, and restarts id numbering. */
   reset(): void;
@@ -43,6 +46,8 @@ export interface OpenAIMockOptions {
   latencyMs?: number;
   /** When set, API requests must carry `Authorization: Bearer <requireKey>` or get 401 invalid_api_key. */
   requireKey?: string;
+  /** Speak HTTP/2 with prior knowledge (h2c) instead of HTTP/1.1, through node:http2's compatibility API. */
+  http2?: boolean;
 }
 
 const CONTROL_PREFIX = '/__mock/';
@@ -65,14 +70,17 @@ export async function startOpenAIMock(opts: OpenAIMockOptions = {}): Promise<Ope
   const sockets = new Set<Socket>();
   let seq = 0;
 
-  const server = createServer({ keepAlive: true }, (req, res) => {
+  let connections = 0;
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((err: unknown) => {
       if (!res.headersSent && !res.destroyed) sendJson(res, 500, openAIError(`mock failure: ${String(err)}`, 'server_error'), {});
       else res.destroy();
     });
-  });
-  server.keepAliveTimeout = 30_000;
-  server.on('connection', (s) => { sockets.add(s); s.once('close', () => sockets.delete(s)); });
+  };
+  // The HTTP/2 compatibility API's request and response have the same surface as http's where the mock uses them.
+  const server = opts.http2 ? http2.createServer(onRequest as never) : createServer({ keepAlive: true }, onRequest);
+  if ('keepAliveTimeout' in server) server.keepAliveTimeout = 30_000;
+  server.on('connection', (s: Socket) => { connections++; sockets.add(s); s.once('close', () => sockets.delete(s)); });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = Date.now();
@@ -142,12 +150,13 @@ export async function startOpenAIMock(opts: OpenAIMockOptions = {}): Promise<Ope
     url: `http://${urlHost}:${port}/v1`,
     port,
     requests,
+    connectionsOpened: () => connections,
     setFaults: (rules) => faults.set(rules),
     reset,
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
-        server.closeAllConnections();
+        if ('closeAllConnections' in server) server.closeAllConnections();
         for (const s of sockets) s.destroy();
       });
       return closing;
@@ -162,6 +171,7 @@ function parseBody(raw: Buffer): unknown {
 
 function flattenHeaders(req: IncomingMessage): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  // HTTP/2 pseudo-headers (:method, :path, ...) are not headers a client set.
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && k[0] !== ':') out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
   return out;
 }

@@ -37,7 +37,7 @@ export class AnthropicProvider implements Provider {
   constructor(readonly config: ResolvedProvider, readonly kind: ProviderKind) {
     this.transport = new HttpTransport({
       provider: config.name, baseUrl: config.baseUrl, connectTimeoutMs: config.connectTimeoutMs,
-      timeoutMs: config.timeoutMs, maxConnections: config.maxConnections,
+      timeoutMs: config.timeoutMs, maxConnections: config.maxConnections, http2: config.http2,
     });
     this.v1 = /\/v1\/?$/.test(new URL(config.baseUrl).pathname) ? '' : '/v1';
     this.baseHeaders = { 'content-type': 'application/json', accept: 'application/json', 'anthropic-version': ANTHROPIC_VERSION, ...config.headers };

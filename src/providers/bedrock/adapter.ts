@@ -46,7 +46,7 @@ export class BedrockProvider implements Provider {
     this.pathPrefix = this.url.pathname.replace(/\/+$/, '');
     this.transport = new HttpTransport({
       provider: config.name, baseUrl: this.url.href, connectTimeoutMs: config.connectTimeoutMs,
-      timeoutMs: config.timeoutMs, maxConnections: config.maxConnections,
+      timeoutMs: config.timeoutMs, maxConnections: config.maxConnections, http2: config.http2,
     });
     const secret = config.options.secret_access_key;
     if (config.apiKey && secret) {

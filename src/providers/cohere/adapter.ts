@@ -33,7 +33,7 @@ export class CohereProvider implements Provider {
   constructor(readonly config: ResolvedProvider, readonly kind: ProviderKind) {
     this.transport = new HttpTransport({
       provider: config.name, baseUrl: config.baseUrl, connectTimeoutMs: config.connectTimeoutMs,
-      timeoutMs: config.timeoutMs, maxConnections: config.maxConnections,
+      timeoutMs: config.timeoutMs, maxConnections: config.maxConnections, http2: config.http2,
     });
     this.baseHeaders = { 'content-type': 'application/json', accept: 'application/json', ...config.headers };
     if (config.apiKey) this.baseHeaders.authorization = `Bearer ${config.apiKey}`;

@@ -25,7 +25,7 @@ export abstract class GoogleWireProvider implements Provider {
   constructor(readonly config: ResolvedProvider, readonly kind: ProviderKind, baseUrl: string) {
     this.transport = new HttpTransport({
       provider: config.name, baseUrl, connectTimeoutMs: config.connectTimeoutMs,
-      timeoutMs: config.timeoutMs, maxConnections: config.maxConnections,
+      timeoutMs: config.timeoutMs, maxConnections: config.maxConnections, http2: config.http2,
     });
   }
 

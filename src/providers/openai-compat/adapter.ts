@@ -26,7 +26,7 @@ export class OpenAICompatProvider implements Provider {
   constructor(readonly config: ResolvedProvider, readonly kind: ProviderKind) {
     this.transport = new HttpTransport({
       provider: config.name, baseUrl: config.baseUrl, connectTimeoutMs: config.connectTimeoutMs,
-      timeoutMs: config.timeoutMs, maxConnections: config.maxConnections,
+      timeoutMs: config.timeoutMs, maxConnections: config.maxConnections, http2: config.http2,
     });
     this.baseHeaders = { 'content-type': 'application/json', accept: 'application/json', ...config.headers, ...(config.apiKey ? this.authHeaders(config.apiKey) : {}) };
   }
