@@ -123,7 +123,6 @@ export class H2Dispatcher {
       settled = true;
       handler.onResponseEnd?.(c, {});
     });
-    if (c.paused) stream.pause();
     if (req.body !== undefined) stream.end(req.body);
   }
 

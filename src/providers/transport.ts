@@ -57,7 +57,7 @@ export class HttpTransport {
   }
 
   /** One exchange on the pool or the HTTP/2 sessions; the handler sees the same events either way. */
-  private dispatch(method: string, path: string, headers: Record<string, string>, body: string | undefined, call: CallContext, handler: Dispatcher.DispatchHandler): void {
+  private dispatch(method: Dispatcher.HttpMethod, path: string, headers: Record<string, string>, body: string | undefined, call: CallContext, handler: Dispatcher.DispatchHandler): void {
     if (this.h2) {
       this.h2.dispatch({
         method, path: this.pathPrefix + path, headers, body,
@@ -66,7 +66,7 @@ export class HttpTransport {
       return;
     }
     this.pool!.dispatch({
-      method: method as Dispatcher.HttpMethod, path: this.pathPrefix + path, headers, body,
+      method, path: this.pathPrefix + path, headers, body,
       headersTimeout: call.firstByteTimeoutMs, bodyTimeout: call.streamIdleTimeoutMs,
     }, handler);
   }

@@ -4,14 +4,13 @@
  * RSS; `start` to ready time; RSS growth over a soak.
  */
 import { performance } from 'node:perf_hooks';
-import { processCpuUs, processMemoryKb, sampleRss, type Table } from '../../lib/index.js';
+import { processCpuUs, processMemoryKb, type Table } from '../../lib/index.js';
 import { startLoadgen, type LoadResult } from '../../loadgen/index.js';
 import { startMockProcess, startSwitchyardArm, type StartedServer } from '../../stack/index.js';
 import { CHAT_PATH, chatBody, loadAvg, resultsFile, stopAll, summary, target, type Scenario, type Target } from '../common/index.js';
+import { openStep, STEP_TIMEOUT_MS } from './step.js';
 
 const LATENCY_MS = 1500;
-/** A request not answered within this is a failure (a healthy answer takes 1.5 s); also bounds the drain after an overloaded step. */
-const STEP_TIMEOUT_MS = 10_000;
 /** Seconds without traffic before the idle RSS is read (quick mode: a smoke value, before V8 has shrunk the heaps). */
 const idleSeconds = (quick: boolean) => (quick ? 5 : 20);
 const RATES = [500, 1000, 2000, 5000];
@@ -75,18 +74,7 @@ export const throughput: Scenario = {
         for (const rps of ratesFor(ctx.quick)) {
           const durationS = rps === 5000 ? t.topS : t.stepS;
           ctx.progress.step(`open ${rps} rps, ${LATENCY_MS} ms upstream, ${durationS} s`, (durationS + 3) * 1000);
-          const rss = sampleRss(pid);
-          const cpu0 = processCpuUs(pid);
-          const result = await lg.run({
-            target: { origin: sy.origin, path: CHAT_PATH, body: chatBody() }, mode: { kind: 'open', rps }, durationMs: durationS * 1000, warmupMs: 1000,
-            connections: Math.ceil(rps * (LATENCY_MS / 1000) * 1.5) + 200, timeoutMs: STEP_TIMEOUT_MS, maxInflight: 40_000,
-          });
-          const cpu1 = processCpuUs(pid);
-          const mem = rss.stop();
-          steps.push({
-            rps, durationS, result, peakRssKb: mem.peakKb, hwmKb: mem.hwmKb, successRate: result.sent ? result.ok / result.sent : 0,
-            cpuUsPerRequest: cpu0 !== null && cpu1 !== null && result.totalCompleted ? Math.round((cpu1 - cpu0) / result.totalCompleted) : null,
-          });
+          steps.push({ rps, durationS, ...(await openStep(lg, { origin: sy.origin, pid }, rps, durationS, LATENCY_MS)) });
         }
         // The gateway goes first, so that a backlog it may still be working off cannot slow the direct run.
         await sy.service.stop();

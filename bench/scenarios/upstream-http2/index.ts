@@ -8,13 +8,13 @@
  * the node:http2 / node:http mock rather than the uWS one, so that the upstream protocol is the only
  * difference between them.
  */
-import { processCpuUs, sampleRss, type Table } from '../../lib/index.js';
+import type { Table } from '../../lib/index.js';
 import { startLoadgen } from '../../loadgen/index.js';
 import { startMockProcess, startSwitchyardArm, type StartedServer } from '../../stack/index.js';
-import { CHAT_PATH, chatBody, loadAvg, resultsFile, stopAll, target, type Scenario } from '../common/index.js';
+import { loadAvg, resultsFile, stopAll, target, type Scenario } from '../common/index.js';
+import { openStep } from '../throughput/step.js';
 
 const LATENCY_MS = 1500;
-const STEP_TIMEOUT_MS = 10_000;
 const T = (quick: boolean) => (quick ? { rps: 2000, durationS: 3 } : { rps: 5000, durationS: 20 });
 const ARMS = [
   { id: 'http/1.1', engine: 'node' as const, http2: false, maxConnections: 50_000 },
@@ -44,18 +44,10 @@ export const upstreamHttp2: Scenario = {
         });
         servers.push(sy);
         ctx.progress.step(`upstream ${arm.id}: open ${rps} rps, ${LATENCY_MS} ms upstream, ${durationS} s`, (durationS + 3) * 1000);
-        const pid = sy.service.pid;
-        const rss = sampleRss(pid);
-        const cpu0 = processCpuUs(pid);
-        const r = await lg.run({
-          target: { origin: sy.origin, path: CHAT_PATH, body: chatBody() }, mode: { kind: 'open', rps }, durationMs: durationS * 1000, warmupMs: 1000,
-          connections: Math.ceil(rps * (LATENCY_MS / 1000) * 1.5) + 200, timeoutMs: STEP_TIMEOUT_MS, maxInflight: 40_000,
-        });
-        const cpu1 = processCpuUs(pid);
-        const mem = rss.stop();
+        const step = await openStep(lg, { origin: sy.origin, pid: sy.service.pid }, rps, durationS, LATENCY_MS);
         rows.push({
-          arm: arm.id, sent: r.sent, ok: r.ok, successPct: r.sent ? Math.round((r.ok / r.sent) * 1000) / 10 : 0, peakRssMb: Math.round(mem.peakKb / 102.4) / 10,
-          cpuUsPerRequest: cpu0 !== null && cpu1 !== null && r.totalCompleted ? Math.round((cpu1 - cpu0) / r.totalCompleted) : null,
+          arm: arm.id, sent: step.result.sent, ok: step.result.ok, successPct: Math.round(step.successRate * 1000) / 10,
+          peakRssMb: Math.round(step.peakRssKb / 102.4) / 10, cpuUsPerRequest: step.cpuUsPerRequest,
         });
       } finally {
         await lg.close();
