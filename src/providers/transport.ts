@@ -1,14 +1,16 @@
 /**
- * HTTP transport to one upstream origin: an undici Pool with keep-alive, bounded connections and
- * timeouts. Turns transport failures into GatewayErrors that name the provider.
+ * HTTP transport to one upstream origin: HTTP/1.1 connections with keep-alive, bounded in number, with
+ * timeouts (h1-pool.ts), or HTTP/2 sessions (h2-dispatcher.ts). Turns transport failures into
+ * GatewayErrors that name the provider.
  */
 import { performance } from 'node:perf_hooks';
-import type { Dispatcher, Pool as PoolType } from 'undici';
-import { Pool, undiciErrors } from './undici-parts.js';
+import type { Dispatcher } from 'undici';
+import { undiciErrors } from './undici-parts.js';
 import { GatewayError } from '../core/errors.js';
 import { RAW_JSON, type WithRawJson } from '../core/types.js';
 import { BufferedExchange } from './buffered-exchange.js';
 import { StreamedExchange } from './streamed-exchange.js';
+import { H1Pool } from './h1-pool.js';
 import { H2Dispatcher } from './h2-dispatcher.js';
 import type { CallContext } from './types.js';
 
@@ -35,7 +37,7 @@ export interface UpstreamResponse {
 }
 
 export class HttpTransport {
-  private readonly pool?: PoolType;
+  private readonly pool?: H1Pool;
   private readonly h2?: H2Dispatcher;
   private readonly pathPrefix: string;
 
@@ -45,18 +47,13 @@ export class HttpTransport {
     if (opts.http2) {
       this.h2 = new H2Dispatcher(url.origin, { maxSessions: opts.maxConnections, connectTimeoutMs: opts.connectTimeoutMs });
     } else {
-      this.pool = new Pool(url.origin, {
-        connections: opts.maxConnections,
-        connect: { timeout: opts.connectTimeoutMs },
-        headersTimeout: opts.timeoutMs,
-        bodyTimeout: opts.timeoutMs,
-        keepAliveTimeout: 30_000,
-        pipelining: 1,
+      this.pool = new H1Pool(url.origin, {
+        maxConnections: opts.maxConnections, connectTimeoutMs: opts.connectTimeoutMs, timeoutMs: opts.timeoutMs, keepAliveTimeoutMs: 30_000,
       });
     }
   }
 
-  /** One exchange on the pool or the HTTP/2 sessions; the handler sees the same events either way. */
+  /** One exchange on an HTTP/1.1 connection or an HTTP/2 session; the handler sees the same events either way. */
   private dispatch(method: Dispatcher.HttpMethod, path: string, headers: Record<string, string>, body: string | undefined, call: CallContext, handler: Dispatcher.DispatchHandler): void {
     if (this.h2) {
       this.h2.dispatch({

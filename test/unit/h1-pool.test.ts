@@ -1,0 +1,215 @@
+/**
+ * HTTP/1.1 upstream connections (src/providers/h1-pool.ts) against a real HTTP server: requests beyond the
+ * connection limit wait their turn in order, freed connections are reused (the most recent first),
+ * connections the server closes leave the pool, a refused connection fails its request without stranding
+ * the ones waiting, and close() lets running and waiting requests finish.
+ */
+import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { test } from 'node:test';
+import type { Dispatcher } from 'undici';
+import { GatewayError } from '../../src/core/errors.js';
+import { H1Pool } from '../../src/providers/h1-pool.js';
+import { HttpTransport } from '../../src/providers/transport.js';
+import type { CallContext } from '../../src/providers/types.js';
+import { freePort } from '../helpers/ports.js';
+
+const call = (): CallContext => ({ signal: new AbortController().signal, requestId: 'test', upstreamStart: 0, upstreamEnd: 0 });
+
+interface Upstream {
+  origin: string;
+  /** Sockets accepted so far, in order; each request's answer names the socket's index. */
+  sockets: Socket[];
+  /** Most requests the server had in progress at once. */
+  peak: number;
+  order: number[];
+  close(): Promise<void>;
+}
+
+async function upstream(handle?: (req: IncomingMessage, res: ServerResponse, body: string) => void, delayMs = 0): Promise<Upstream> {
+  const u = { sockets: [] as Socket[], peak: 0, order: [] as number[] } as Upstream;
+  let running = 0;
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => { body += d; });
+    req.on('end', () => {
+      running++;
+      u.peak = Math.max(u.peak, running);
+      const i = (JSON.parse(body || '{}') as { i?: number }).i;
+      if (i !== undefined) u.order.push(i);
+      setTimeout(() => {
+        running--;
+        if (handle) return handle(req, res, body);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ i, socket: u.sockets.indexOf(req.socket) }));
+      }, delayMs);
+    });
+  });
+  server.on('connection', (s) => u.sockets.push(s));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  u.origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  u.close = () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); });
+  return u;
+}
+
+const transport = (origin: string, maxConnections: number) => new HttpTransport({ provider: 'up', baseUrl: `${origin}/v1`, connectTimeoutMs: 2000, timeoutMs: 5000, maxConnections });
+
+const post = async (t: HttpTransport, i: number) => {
+  const c = call();
+  const res = await t.requestWhole('POST', '/chat/completions', { 'content-type': 'application/json' }, JSON.stringify({ i }), c);
+  assert.equal(res.status, 200);
+  return t.readJson<{ i: number; socket: number }>(res, c);
+};
+
+/** A raw exchange on the pool: resolves with the body text, rejects with the transport error. */
+function exchange(pool: H1Pool, body: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart: () => {},
+      onResponseStart: () => {},
+      onResponseData: (_c, chunk) => { parts.push(chunk); },
+      onResponseEnd: () => resolve(Buffer.concat(parts).toString()),
+      onResponseError: (_c, err) => reject(err),
+    };
+    pool.dispatch({ method: 'POST', path: '/', headers: { 'content-type': 'application/json' }, body }, handler);
+  });
+}
+
+test('300 concurrent requests over at most 20 connections: all answered, the waiting ones in order', async () => {
+  const u = await upstream(undefined, 20);
+  const t = transport(u.origin, 20);
+  try {
+    const answers = await Promise.all(Array.from({ length: 300 }, (_, i) => post(t, i)));
+    assert.deepEqual(answers.map((a) => a.i), Array.from({ length: 300 }, (_, i) => i));
+    assert.equal(u.sockets.length, 20);
+    assert.equal(u.peak, 20);
+    // Requests beyond the limit start in the order they were made.
+    assert.deepEqual(u.order.slice(20), Array.from({ length: 280 }, (_, i) => i + 20));
+  } finally {
+    await t.close();
+    await u.close();
+  }
+});
+
+test('sequential requests keep using one connection', async () => {
+  const u = await upstream();
+  const t = transport(u.origin, 10);
+  try {
+    for (let i = 0; i < 20; i++) assert.equal((await post(t, i)).i, i);
+    assert.equal(u.sockets.length, 1);
+  } finally {
+    await t.close();
+    await u.close();
+  }
+});
+
+test('20 callers sending back to back use 20 connections, not one more per response turn', async () => {
+  const u = await upstream(undefined, 2);
+  const t = transport(u.origin, 1000);
+  try {
+    let n = 0;
+    await Promise.all(Array.from({ length: 20 }, async () => { while (n < 600) await post(t, n++); }));
+    assert.equal(u.sockets.length, 20);
+  } finally {
+    await t.close();
+    await u.close();
+  }
+});
+
+test('the most recently freed connection serves the next request', async () => {
+  // Three requests on three connections, answered after 40, 80 and 10 ms: freed in the order 2, 0, 1.
+  const u: Upstream = await upstream((req, res, body) => {
+    const i = (JSON.parse(body) as { i: number }).i;
+    setTimeout(() => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ i, socket: u.sockets.indexOf(req.socket) }));
+    }, [40, 80, 10][i] ?? 0);
+  });
+  const t = transport(u.origin, 10);
+  try {
+    const burst = await Promise.all([0, 1, 2].map((i) => post(t, i)));
+    assert.equal(new Set(burst.map((a) => a.socket)).size, 3);
+    // undici frees a connection one event-loop turn after its response ended.
+    await new Promise((r) => setImmediate(r));
+    assert.equal((await post(t, 3)).socket, burst[1].socket);
+    assert.equal(u.sockets.length, 3);
+  } finally {
+    await t.close();
+    await u.close();
+  }
+});
+
+test('a server that closes the connection right after answering: the next request goes out on a new one', async () => {
+  // The next request is handed to the connection as soon as the answer ended; undici sends it one turn later.
+  const u: Upstream = await upstream((req, res, body) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(body, () => req.socket.destroy());
+  });
+  const t = transport(u.origin, 1);
+  try {
+    for (let i = 0; i < 20; i++) assert.equal((await post(t, i)).i, i);
+    assert.equal(u.sockets.length, 20);
+  } finally {
+    await t.close();
+    await u.close();
+  }
+});
+
+test('connections the server closes leave the pool; the next request opens a new one', async () => {
+  const u = await upstream((_req, res, body) => {
+    res.writeHead(200, { 'content-type': 'application/json', connection: 'close' });
+    res.end(body);
+  });
+  const pool = new H1Pool(u.origin, { maxConnections: 4, connectTimeoutMs: 2000, timeoutMs: 5000, keepAliveTimeoutMs: 30_000 });
+  try {
+    const got = await Promise.all(Array.from({ length: 8 }, (_, i) => exchange(pool, JSON.stringify({ i }))));
+    assert.deepEqual(got.map((b) => (JSON.parse(b) as { i: number }).i), [0, 1, 2, 3, 4, 5, 6, 7]);
+    assert.equal(u.sockets.length, 8, 'a closed connection is never reused');
+    for (let i = 0; i < 50 && pool.size > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(pool.size, 0);
+    assert.equal(await exchange(pool, '{"i":9}'), '{"i":9}');
+  } finally {
+    await pool.close();
+    await u.close();
+  }
+});
+
+test('a refused connection fails its request; requests waiting behind it are not stranded', async () => {
+  const port = await freePort();
+  const pool = new H1Pool(`http://127.0.0.1:${port}`, { maxConnections: 2, connectTimeoutMs: 2000, timeoutMs: 5000, keepAliveTimeoutMs: 30_000 });
+  try {
+    const results = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => exchange(pool, JSON.stringify({ i }))));
+    assert.deepEqual(results.map((r) => r.status), Array(6).fill('rejected'));
+    for (const r of results) assert.equal(((r as PromiseRejectedResult).reason as { code?: string }).code, 'ECONNREFUSED');
+    assert.equal(pool.queued, 0);
+    assert.equal(pool.size, 0);
+  } finally {
+    await pool.close();
+  }
+  // Through the transport: a 502 naming the provider.
+  const t = transport(`http://127.0.0.1:${port}`, 2);
+  try {
+    await assert.rejects(post(t, 1), (err: unknown) => err instanceof GatewayError && err.status === 502 && /up: upstream connection failed \(ECONNREFUSED\)/.test(err.message));
+  } finally {
+    await t.close();
+  }
+});
+
+test('close() lets running and waiting requests finish, then refuses new ones', async () => {
+  const u = await upstream(undefined, 30);
+  const pool = new H1Pool(u.origin, { maxConnections: 2, connectTimeoutMs: 2000, timeoutMs: 5000, keepAliveTimeoutMs: 30_000 });
+  try {
+    const running = Array.from({ length: 6 }, (_, i) => exchange(pool, JSON.stringify({ i })));
+    assert.equal(pool.queued, 4);
+    const closed = pool.close();
+    assert.throws(() => pool.dispatch({ method: 'GET', path: '/' }, {}), /transport closed/);
+    const bodies = await Promise.all(running);
+    assert.deepEqual(bodies.map((b) => (JSON.parse(b) as { i: number }).i), [0, 1, 2, 3, 4, 5]);
+    await closed;
+    assert.equal(pool.size, 0);
+  } finally {
+    await u.close();
+  }
+});
