@@ -117,7 +117,7 @@ export class DataPlane {
     readBody(res, limit, (body) => this.run(route, ctx, body, headers, params, query, url), (err) => {
       ctx.forceClose = true;
       sendError(ctx, err);
-    });
+    }, headers.contentLength ? Number(headers.contentLength) : undefined);
   }
 
   private run(route: Route, ctx: HttpContext, body: Buffer | undefined, headers: RequestHeaders, params: string[], query: string, url: string): void {

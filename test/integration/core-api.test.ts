@@ -3,6 +3,7 @@
  * `openai` SDK, against the built-in mock provider.
  */
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import { startNode, type NodeHandle } from '../helpers/node-process.js';
@@ -191,6 +192,42 @@ describe('bad input is rejected in the OpenAI error shape', () => {
       body: new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode(big)); c.close(); } }),
     } as RequestInit);
     assert.equal(res.status, 413);
+  });
+
+  test('a body near the limit arrives intact, with a declared length and chunked', async () => {
+    // Multi-byte characters, so chunk boundaries fall inside them; the echo model answers with the text.
+    const text = 'é€😀 abc '.repeat(4_600);
+    const body = JSON.stringify({ model: 'mock/echo', messages: user(text) });
+    assert.ok(Buffer.byteLength(body) > 60_000 && Buffer.byteLength(body) < 64 * 1024);
+    type Answer = { choices: Array<{ message: { content: string } }> };
+    const echoed = (a: Answer) => a.choices[0].message.content === `Switchyard mock reply to: ${text}`;
+    const bytes = new TextEncoder().encode(body);
+    const pause = () => new Promise((r) => setTimeout(r, 1));
+    // Declared length, written in pieces so that the server reads it in several parts.
+    const declared = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = httpRequest(`${node.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': bytes.length } }, (res) => {
+        let out = '';
+        res.setEncoding('utf8').on('data', (d) => { out += d; }).on('end', () => resolve({ status: res.statusCode ?? 0, text: out }));
+      });
+      req.on('error', reject);
+      void (async () => {
+        for (let i = 0; i < bytes.length; i += 7_001) { req.write(bytes.subarray(i, i + 7_001)); await pause(); }
+        req.end();
+      })();
+    });
+    assert.equal(declared.status, 200);
+    assert.ok(echoed(JSON.parse(declared.text) as Answer), 'declared length: the text came back unchanged');
+    const res = await fetch(`${node.url}/v1/chat/completions`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, duplex: 'half',
+      body: new ReadableStream({
+        async start(c) {
+          for (let i = 0; i < bytes.length; i += 7_001) { c.enqueue(bytes.subarray(i, i + 7_001)); await pause(); }
+          c.close();
+        },
+      }),
+    } as RequestInit);
+    assert.equal(res.status, 200);
+    assert.ok(echoed((await res.json()) as Answer), 'chunked: the text came back unchanged');
   });
 
   test('unknown route and wrong method -> 404', async () => {
