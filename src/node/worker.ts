@@ -57,6 +57,12 @@ const gw: GatewayState = {
 // (through gw.router: a provider reload swaps in a new catalog around the same state).
 metrics.trackRouting(() => gw.router.state.snapshot(gw.router.catalog.all(), Date.now())
   .map((d) => ({ id: d.id, circuit: d.circuit.state, effectiveWeight: d.effective_weight })));
+metrics.trackUpstreams(function* () {
+  for (const [provider, p] of gw.providers) {
+    const c = p.connections?.();
+    if (c) yield { provider, ...c };
+  }
+});
 
 let draining = false;
 /** Set by the main thread once every worker listens (a half-started node is not ready). */

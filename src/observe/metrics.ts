@@ -10,6 +10,7 @@ import type { RequestState } from '../core/request-state.js';
 import type { HttpContext } from '../http/index.js';
 import { DEFAULT_MAX_LABEL_VALUES, LabelLimiter, statusClass } from './labels.js';
 import { registerDeploymentGauges, type DeploymentGaugeSource } from './routing-gauges.js';
+import { registerUpstreamGauges, type UpstreamGaugeSource } from './upstream-gauges.js';
 
 const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 // A whole request can be a sub-millisecond error answer or a minutes-long stream.
@@ -38,6 +39,7 @@ export class WorkerMetrics {
   /** Bound histogram children per provider/model: a streamed batch should not pay for label hashing. */
   private readonly gapSeries = new Map<string, Observe>();
   private routing: DeploymentGaugeSource = () => [];
+  private upstreams: UpstreamGaugeSource = () => [];
 
   readonly requests = new Counter({
     name: 'switchyard_requests_total', help: 'Requests handled, by route, provider, model and HTTP status.',
@@ -98,6 +100,7 @@ export class WorkerMetrics {
     this.models = new LabelLimiter(max);
     this.deployments = new LabelLimiter(max);
     registerDeploymentGauges(this.registry, this.deployments, () => this.routing());
+    registerUpstreamGauges(this.registry, () => this.upstreams());
     if (opts.perKeyLabels) {
       this.keys = new LabelLimiter(max);
       this.teams = new LabelLimiter(max);
@@ -115,6 +118,11 @@ export class WorkerMetrics {
   /** Where the circuit-state and effective-weight gauges read the router's view at scrape time. */
   trackRouting(source: DeploymentGaugeSource): void {
     this.routing = source;
+  }
+
+  /** Where the upstream connection gauges read the providers' connections at scrape time. */
+  trackUpstreams(source: UpstreamGaugeSource): void {
+    this.upstreams = source;
   }
 
   /** A circuit breaker transition (deployment label bounded like the gauges). */

@@ -65,6 +65,9 @@ export class H2Dispatcher {
 
   constructor(private readonly origin: string, private readonly opts: H2Options) {}
 
+  /** Sessions open or being opened. */
+  get size(): number { return this.sessions.length; }
+
   dispatch(req: H2Request, handler: Dispatcher.DispatchHandler): void {
     const c = new StreamController();
     let settled = false;

@@ -12,7 +12,7 @@ import { BufferedExchange } from './buffered-exchange.js';
 import { StreamedExchange } from './streamed-exchange.js';
 import { H1Pool } from './h1-pool.js';
 import { H2Dispatcher } from './h2-dispatcher.js';
-import type { CallContext } from './types.js';
+import type { CallContext, UpstreamConnections } from './types.js';
 
 export interface TransportOptions {
   provider: string;
@@ -135,6 +135,10 @@ export class HttpTransport {
       status: 502, type: 'upstream_error', code: 'upstream_connection_error',
       message: `${provider}: upstream connection failed (${code})`, provider,
     });
+  }
+
+  connections(): UpstreamConnections {
+    return this.h2 ? { open: this.h2.size, waiting: 0 } : { open: this.pool!.size, waiting: this.pool!.queued };
   }
 
   close(): Promise<void> {

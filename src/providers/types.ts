@@ -47,6 +47,14 @@ export interface CompletionChunk {
   usage?: ChatResponse['usage'] | null;
 }
 
+/** An upstream's connections as one worker holds them (read by the metrics at scrape time). */
+export interface UpstreamConnections {
+  /** HTTP/1.1 sockets or HTTP/2 sessions, open or being opened. */
+  open: number;
+  /** Requests waiting for a connection because `max_connections` are busy. */
+  waiting: number;
+}
+
 export interface Provider {
   readonly name: string;
   readonly kind: ProviderKind;
@@ -60,5 +68,7 @@ export interface Provider {
   listModels(call: CallContext): Promise<string[]>;
   /** Exact input token count from the upstream, where it has an endpoint for it (Anthropic). */
   countTokens?(req: ChatRequest, model: string, call: CallContext): Promise<number>;
+  /** Absent for providers without an HTTP upstream (the built-in mock). */
+  connections?(): UpstreamConnections;
   close(): Promise<void>;
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import OpenAI from 'openai';
 import { freshRequest } from '../helpers/fresh-http.js';
+import { sample } from '../helpers/metrics.js';
 import { startNode, type NodeHandle } from '../helpers/node-process.js';
 
 const UPSTREAM_KEY = 'sk-upstream-secret-9f8e7d6c5b4a';
@@ -21,15 +22,6 @@ before(async () => {
 });
 after(async () => { await node.stop(); });
 
-function sample(text: string, name: string, labels: Record<string, string>): number {
-  const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (want.every((w) => line.includes(w))) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return sum;
-}
 
 test('metrics aggregate every worker, match the traffic, and pass promtool', async () => {
   const client = new OpenAI({ baseURL: `${node.url}/v1`, apiKey: CLIENT_KEY, maxRetries: 0 });

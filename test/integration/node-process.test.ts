@@ -10,15 +10,16 @@ import { test } from 'node:test';
 import { freePort } from '../helpers/ports.js';
 import { freshRequest } from '../helpers/fresh-http.js';
 import { spawn } from 'node:child_process';
+import { sample, scrape } from '../helpers/metrics.js';
 import { adminHeaders, ADMIN_TOKEN, cleanEnv, CLI, runCli, startNode } from '../helpers/node-process.js';
 
 const chatBody = (text: string, model = 'mock/echo') => JSON.stringify({ model, messages: [{ role: 'user', content: text }] });
 const post = (url: string, body: string) => fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 
+/** NaN when the node does not report the metric at all. */
 async function metricValue(url: string, name: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
-  return line ? Number(line.split(' ')[1]) : NaN;
+  const text = await scrape(url);
+  return text.includes(`\n${name} `) ? sample(text, name) : NaN;
 }
 
 test('a worker thread that dies is restarted and the node keeps serving', async () => {

@@ -1,12 +1,13 @@
 /**
  * Upstream transport behaviour that needs a hand-controlled upstream: a client that goes away cancels
- * the upstream request, and a slow client pushes back all the way to the upstream instead of the gateway
- * buffering the stream.
+ * the upstream request, a slow client pushes back all the way to the upstream instead of the gateway
+ * buffering the stream, and /metrics shows the connections to a provider and the requests waiting for one.
  */
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import { after, before, test } from 'node:test';
+import { sample, scrape } from '../helpers/metrics.js';
 import { startNode, type NodeHandle } from '../helpers/node-process.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -18,7 +19,16 @@ before(async () => {
   upstream = createServer((req, res) => handler(req, res));
   await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
   const port = (upstream.address() as { port: number }).port;
-  node = await startNode({ workers: 1, config: { providers: { up: { type: 'custom', base_url: `http://127.0.0.1:${port}/v1` } } } });
+  node = await startNode({
+    workers: 1,
+    config: {
+      providers: {
+        up: { type: 'custom', base_url: `http://127.0.0.1:${port}/v1` },
+        capped: { type: 'custom', base_url: `http://127.0.0.1:${port}/v1`, max_connections: 3 },
+      },
+      routing: { retries: 0 },
+    },
+  });
 });
 after(async () => {
   await node.stop();
@@ -100,4 +110,32 @@ test('a slow client pushes back to the upstream; the gateway does not buffer the
   assert.ok(!upstreamDone, 'the upstream was able to send the whole stream into a client that reads nothing');
   assert.ok(written < 64 * 1024 * 1024, `upstream wrote ${(written / 1048576).toFixed(1)} MiB into a stalled client`);
   assert.ok(resident < 400 * 1024 * 1024, `node RSS ${(resident / 1048576).toFixed(0)} MiB`);
+});
+
+test('/metrics shows the open upstream connections and the requests waiting for one past max_connections', async () => {
+  const held: ServerResponse[] = [];
+  handler = (req, res) => { req.resume(); held.push(res); };
+  const capped = JSON.stringify({ model: 'capped/m', messages: [{ role: 'user', content: 'hi' }] });
+  const calls = Array.from({ length: 5 }, () => fetch(`${node.url}/v1/chat/completions`, { method: 'POST', body: capped, headers: { 'content-type': 'application/json' } }));
+  const gauges = async () => {
+    const text = await scrape(node.url);
+    return { open: sample(text, 'switchyard_upstream_connections', { provider: 'capped' }), waiting: sample(text, 'switchyard_upstream_waiting_requests', { provider: 'capped' }) };
+  };
+  let g = await gauges();
+  for (let i = 0; i < 100 && (held.length < 3 || g.waiting < 2); i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    g = await gauges();
+  }
+  assert.deepEqual(g, { open: 3, waiting: 2 });
+  assert.equal(held.length, 3, 'no more than max_connections requests reach the upstream');
+  // Answer everything as it arrives: the waiting requests go out on the freed connections.
+  const answer = (res: ServerResponse) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ id: 'x', object: 'chat.completion', created: 0, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }] }));
+  };
+  handler = (req, res) => { req.resume(); answer(res); };
+  held.splice(0).forEach(answer);
+  const statuses = (await Promise.all(calls)).map((r) => r.status);
+  assert.deepEqual(statuses, [200, 200, 200, 200, 200]);
+  assert.deepEqual(await gauges(), { open: 3, waiting: 0 });
 });

@@ -19,7 +19,7 @@ import type {
 import type { ResolvedProvider } from '../../config/index.js';
 import type { ProviderKind } from '../catalog.js';
 import { HttpTransport, type UpstreamResponse } from '../transport.js';
-import type { CallContext, ChunkStream, CompletionChunk, Provider } from '../types.js';
+import type { CallContext, ChunkStream, CompletionChunk, Provider, UpstreamConnections } from '../types.js';
 import { upstreamError } from '../upstream-error.js';
 import { toAnthropicRequest, toCountTokensRequest } from './request.js';
 import { toChatResponse } from './response.js';
@@ -112,6 +112,10 @@ export class AnthropicProvider implements Provider {
 
   private events(res: UpstreamResponse, model: string, call: CallContext): AsyncGenerator<ChatChunk[]> {
     return anthropicChunks(res, call, this.transport, this.name, model);
+  }
+
+  connections(): UpstreamConnections {
+    return this.transport.connections();
   }
 
   close(): Promise<void> {

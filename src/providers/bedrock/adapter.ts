@@ -18,7 +18,7 @@ import type {
 import type { ResolvedProvider } from '../../config/index.js';
 import type { ProviderKind } from '../catalog.js';
 import { HttpTransport, type UpstreamResponse } from '../transport.js';
-import type { CallContext, ChunkStream, CompletionChunk, Provider } from '../types.js';
+import type { CallContext, ChunkStream, CompletionChunk, Provider, UpstreamConnections } from '../types.js';
 import { cohereBody, embeddingFamily, embeddingsResponse, embeddingTexts, titanBody } from './embeddings.js';
 import { bedrockHttpError } from './errors.js';
 import { toConverseRequest } from './request.js';
@@ -137,6 +137,10 @@ export class BedrockProvider implements Provider {
   /** Model listing lives on the control-plane API (bedrock.*, ListFoundationModels), not the runtime one. */
   listModels(_call: CallContext): Promise<string[]> {
     return Promise.resolve(this.config.models ?? []);
+  }
+
+  connections(): UpstreamConnections {
+    return this.transport.connections();
   }
 
   close(): Promise<void> {

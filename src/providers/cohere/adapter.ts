@@ -18,7 +18,7 @@ import type { ResolvedProvider } from '../../config/index.js';
 import type { ProviderKind } from '../catalog.js';
 import { sseBatches } from '../sse.js';
 import { HttpTransport, type UpstreamResponse } from '../transport.js';
-import type { CallContext, ChunkStream, CompletionChunk, Provider } from '../types.js';
+import type { CallContext, ChunkStream, CompletionChunk, Provider, UpstreamConnections } from '../types.js';
 import { upstreamError } from '../upstream-error.js';
 import { toCohereEmbed, fromCohereEmbed } from './embed.js';
 import { toCohereChat } from './request.js';
@@ -128,6 +128,10 @@ export class CohereProvider implements Provider {
     const res = await this.send('GET', '/v1/models', undefined, call);
     const list = await this.json<CohereModelList>(res, call);
     return (list.models ?? []).map((m) => m.name).filter((n): n is string => typeof n === 'string');
+  }
+
+  connections(): UpstreamConnections {
+    return this.transport.connections();
   }
 
   close(): Promise<void> {

@@ -10,7 +10,7 @@ import type {
 import type { ResolvedProvider } from '../../config/index.js';
 import type { ProviderKind } from '../catalog.js';
 import { HttpTransport, type UpstreamResponse } from '../transport.js';
-import type { CallContext, ChunkStream, CompletionChunk, Provider } from '../types.js';
+import type { CallContext, ChunkStream, CompletionChunk, Provider, UpstreamConnections } from '../types.js';
 import { geminiUpstreamError } from './errors.js';
 import { toGeminiRequest } from './request.js';
 import { fromGeminiResponse } from './response.js';
@@ -73,6 +73,10 @@ export abstract class GoogleWireProvider implements Provider {
 
   completionsStream(_req: CompletionRequest, _model: string, _call: CallContext): Promise<ChunkStream<CompletionChunk>> {
     return Promise.reject(unsupportedEndpoint(this.name, 'completions'));
+  }
+
+  connections(): UpstreamConnections {
+    return this.transport.connections();
   }
 
   close(): Promise<void> {

@@ -13,7 +13,7 @@ import type { ResolvedProvider } from '../../config/index.js';
 import type { ProviderKind } from '../catalog.js';
 import { sseBatches } from '../sse.js';
 import { HttpTransport, type UpstreamResponse } from '../transport.js';
-import type { CallContext, ChunkStream, CompletionChunk, Provider } from '../types.js';
+import type { CallContext, ChunkStream, CompletionChunk, Provider, UpstreamConnections } from '../types.js';
 import { upstreamError } from '../upstream-error.js';
 
 /** Fields the gateway itself consumes; never forwarded upstream. */
@@ -158,6 +158,10 @@ export class OpenAICompatProvider implements Provider {
     if (!finished) {
       throw new GatewayError({ status: 502, type: 'upstream_error', code: 'upstream_stream_truncated', message: `${this.name}: upstream stream ended before it finished`, provider: this.name });
     }
+  }
+
+  connections(): UpstreamConnections {
+    return this.transport.connections();
   }
 
   close(): Promise<void> {
