@@ -42,7 +42,9 @@ export function resolveProvider(name: string, p: NonNullable<ConfigFile['provide
       ? p.keys.map((k, i) => ({ id: k.name ?? `key${i}`, apiKey: k.key, weight: k.weight ?? 1, models: k.models }))
       : p.api_key ? [{ id: 'key0', apiKey: p.api_key, weight: 1 }] : [],
     connectTimeoutMs: p.connect_timeout_ms ?? 10_000,
-    maxConnections: p.max_connections ?? 256,
+    // Per worker; above the router's default concurrency per deployment (1024 per node), so that the router, with its
+    // queue timeout and errors, is the limit that applies by default, not a silent wait for a connection.
+    maxConnections: p.max_connections ?? 1024,
     http2: p.http2 ?? false,
     latencyMs: p.latency_ms ?? 0,
     options: Object.fromEntries(OPTION_FIELDS.filter((f) => p[f] !== undefined).map((f) => [f, String(p[f])])),
