@@ -16,7 +16,7 @@ import { deploymentAllowed } from './patterns.js';
 import { ConcurrencyLimiter, checkRateLimits, rateIncrements, rateLimitedError, type RateScope } from './rate-limit.js';
 import { SharedConcurrency } from './shared-concurrency.js';
 import type { GovernanceSnapshot, UsageBatch, UsageEvent } from './snapshot.js';
-import { usageCounterKeys } from './usage.js';
+import { addUsageCounters } from './usage.js';
 
 const RATE_KEEP_MS = 3 * 60_000;
 const SPEND_KEEP_MS = 24 * 3600_000;
@@ -62,8 +62,10 @@ export class Enforcer {
   private emit(e: UsageEvent): void {
     for (const [k, end] of e.spendKeys) this.add(k, e.costUsd, end + SPEND_KEEP_MS);
     for (const [k, a] of e.rateKeys) this.add(k, a, e.at + RATE_KEEP_MS);
-    if (e.provider) for (const [k, v, exp] of usageCounterKeys(e)) if (v > 0) this.add(k, v, exp);
+    if (e.provider) addUsageCounters(e, this.addCounter);
   }
+
+  private readonly addCounter = (key: string, amount: number, expiresAt: number) => this.add(key, amount, expiresAt);
 
   private add(key: string, amount: number, expiresAt: number): void {
     if (!(amount > 0)) return;

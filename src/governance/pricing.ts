@@ -88,9 +88,18 @@ export function matchKey(keys: Iterable<string>, model: string): string | undefi
   return best ?? (wildcard ? '*' : undefined);
 }
 
+/** Most (provider, model) pairs remembered by a Pricer before it starts over. */
+const MAX_MEMO = 10_000;
+
 export class Pricer {
   private readonly scopedOverrides = new Map<string, Record<string, Price>>();
   private readonly globalOverrides: Record<string, Price> = {};
+  /**
+   * Answers per provider, then model (null: no price). A Pricer never changes, and every request prices its
+   * model twice (estimate at admission, cost at settlement): the lookup scans the whole table each time.
+   */
+  private readonly memo = new Map<string, Map<string, PriceMatch | null>>();
+  private memoSize = 0;
 
   constructor(
     overrides: PriceOverrides = {},
@@ -119,6 +128,22 @@ export class Pricer {
    * tables it borrows from. So an override of "gpt-4o" does not capture "gpt-4o-mini".
    */
   priceFor(provider: string, model: string): PriceMatch | undefined {
+    let byModel = this.memo.get(provider);
+    const known = byModel?.get(model);
+    if (known !== undefined) return known ?? undefined;
+    if (this.memoSize >= MAX_MEMO) {
+      this.memo.clear();
+      this.memoSize = 0;
+      byModel = undefined;
+    }
+    const found = this.lookup(provider, model);
+    if (!byModel) this.memo.set(provider, byModel = new Map());
+    byModel.set(model, found ?? null);
+    this.memoSize++;
+    return found;
+  }
+
+  private lookup(provider: string, model: string): PriceMatch | undefined {
     const prov = provider.toLowerCase();
     const m = normalizeModel(prov, model);
     const sources: Array<{ models: Record<string, Price>; entry: (k: string) => string; source: PriceMatch['source'] }> = [];

@@ -13,19 +13,47 @@ const METRICS = ['spend_usd', 'input_tokens', 'output_tokens', 'requests'] as co
 
 const enc = (s: string) => encodeURIComponent(s);
 
-/** [counter key, amount, expiresAt] for one event. */
-export function usageCounterKeys(e: UsageEvent): Array<[string, number, number]> {
-  const hour = Math.floor(e.at / HOUR_MS);
-  const dims: Array<[Dimension, string | undefined]> = [
-    ['key', e.keyId], ['team', e.teamId], ['customer', e.customerId], ['model', `${e.provider}/${e.model}`], ['provider', e.provider],
-  ];
-  const values = [e.costUsd, e.inputTokens, e.outputTokens, 1];
-  const out: Array<[string, number, number]> = [];
-  for (const [dim, value] of dims) {
-    if (!value) continue;
-    METRICS.forEach((m, i) => out.push([`use/${hour}/${dim}/${enc(value)}/${m}`, values[i], e.at + KEEP_MS]));
+/** Most (hour, dimension, value) key sets remembered before starting over. */
+const MAX_MEMO = 10_000;
+/** The four counter keys of one dimension value in one hour, per dimension, then value. */
+const memo = new Map<Dimension, Map<string, { hour: number; keys: string[] }>>(DIMENSIONS.map((d) => [d, new Map()]));
+let memoSize = 0;
+
+/** The counter keys of `value` in `hour`: built once per hour, not for every request (20 strings each). */
+function keysOf(hour: number, dim: Dimension, value: string): string[] {
+  const byValue = memo.get(dim)!;
+  const hit = byValue.get(value);
+  if (hit && hit.hour === hour) return hit.keys;
+  if (!hit && ++memoSize > MAX_MEMO) {
+    for (const m of memo.values()) m.clear();
+    memoSize = 1;
   }
-  return out;
+  const prefix = `use/${hour}/${dim}/${enc(value)}/`;
+  const keys = METRICS.map((m) => prefix + m);
+  byValue.set(value, { hour, keys });
+  return keys;
+}
+
+type AddCounter = (key: string, amount: number, expiresAt: number) => void;
+
+function addDimension(e: UsageEvent, hour: number, add: AddCounter, dim: Dimension, value: string | undefined): void {
+  if (!value) return;
+  const k = keysOf(hour, dim, value);
+  const exp = e.at + KEEP_MS;
+  add(k[0], e.costUsd, exp);
+  add(k[1], e.inputTokens, exp);
+  add(k[2], e.outputTokens, exp);
+  add(k[3], 1, exp);
+}
+
+/** Calls `add(counter key, amount, expiresAt)` for each counter one event adds to (the caller skips zero amounts). */
+export function addUsageCounters(e: UsageEvent, add: AddCounter): void {
+  const hour = Math.floor(e.at / HOUR_MS);
+  addDimension(e, hour, add, 'key', e.keyId);
+  addDimension(e, hour, add, 'team', e.teamId);
+  addDimension(e, hour, add, 'customer', e.customerId);
+  addDimension(e, hour, add, 'model', `${e.provider}/${e.model}`);
+  addDimension(e, hour, add, 'provider', e.provider);
 }
 
 export interface UsageQuery {

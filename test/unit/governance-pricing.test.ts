@@ -94,3 +94,16 @@ test('estimateMaxCost for admission reservations', () => {
   close(estimateMaxCost(new Pricer(), 'openai', 'gpt-4o', 1000, 4000), (1000 * 2.5 + 4000 * 10) / 1e6);
   assert.equal(estimateMaxCost(new Pricer(), 'openai', 'nope', 1000, 4000), 0);
 });
+
+test('a pricer answers the same on repeated lookups, and after more models than it remembers', () => {
+  const pricer = new Pricer({ 'openai/gpt-4o': { input: 1, output: 2 } });
+  const first = pricer.priceFor('openai', 'gpt-4o');
+  const unknown = pricer.priceFor('openai', 'no-such-model');
+  assert.deepEqual(pricer.priceFor('openai', 'gpt-4o'), first);
+  assert.equal(pricer.priceFor('openai', 'no-such-model'), unknown);
+  // Past the memo's size it starts over; answers do not change.
+  for (let i = 0; i < 10_050; i++) pricer.priceFor('openai', `gpt-4o-mini-${i}`);
+  assert.deepEqual(pricer.priceFor('openai', 'gpt-4o'), first);
+  assert.equal(pricer.priceFor('openai', 'gpt-4o')?.price.input, 1);
+  assert.deepEqual(pricer.priceFor('OpenAI', 'GPT-4o'), first);
+});
