@@ -14,6 +14,9 @@ import { H1Pool } from './h1-pool.js';
 import { H2Dispatcher } from './h2-dispatcher.js';
 import type { CallContext, UpstreamConnections } from './types.js';
 
+/** Socket errors that mean this process or host is out of something (files, memory, ephemeral ports). */
+const LOCAL_EXHAUSTION = new Set(['EMFILE', 'ENFILE', 'ENOBUFS', 'ENOMEM', 'EADDRNOTAVAIL']);
+
 export interface TransportOptions {
   provider: string;
   baseUrl: string;
@@ -131,6 +134,13 @@ export class HttpTransport {
       return new GatewayError({ status: 504, type: 'timeout_error', code: 'upstream_connect_timeout', message: `${provider}: connecting to the upstream timed out`, provider });
     }
     const code = (err as { code?: string }).code ?? 'unknown';
+    if (LOCAL_EXHAUSTION.has(code)) {
+      // This node ran out of descriptors, memory or ports: not the upstream's fault, and retryable elsewhere.
+      return new GatewayError({
+        status: 503, type: 'overloaded_error', code: 'gateway_overloaded', retryAfter: 1,
+        message: `This gateway node is out of local resources (${code}); retry shortly or use another node.`,
+      });
+    }
     return new GatewayError({
       status: 502, type: 'upstream_error', code: 'upstream_connection_error',
       message: `${provider}: upstream connection failed (${code})`, provider,

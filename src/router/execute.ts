@@ -158,7 +158,8 @@ export class Router {
           lastErr = e;
           traced?.(e);
           const latency = (call.upstreamEnd || performance.now()) - (call.upstreamStart || performance.now());
-          if (st.isCancelled || e.code === 'client_closed_request') {
+          // The client left, or this node is overloaded: neither says anything about the deployment.
+          if (st.isCancelled || e.code === 'client_closed_request' || e.code === 'gateway_overloaded') {
             this.state.record(d, Date.now(), 'neutral', admit.probe, latency);
             throw e;
           }

@@ -6,11 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { nodeInFlightCap, openFilesLimit, workerInFlightCap } from '../../src/http/index.js';
-import { startNode, type NodeHandle } from '../helpers/node-process.js';
+import { adminHeaders, startNode, type NodeHandle } from '../helpers/node-process.js';
 
 const ANSWER = JSON.stringify({
   id: 'chatcmpl-ovl', object: 'chat.completion', created: 1732406400, model: 'gpt-4o-mini',
@@ -94,5 +95,51 @@ describe('the cap follows the open-files limit', () => {
     assert.equal(workerInFlightCap(9744, 2), 4872);
     const shell = Number(execFileSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).trim());
     if (Number.isFinite(shell)) assert.equal(openFilesLimit(), shell);
+  });
+});
+
+describe('a node out of file descriptors', () => {
+  test('upstream connections that fail with EMFILE are 503 gateway_overloaded, and the deployment is not blamed', async () => {
+    const big = await startNode({
+      workers: 1,
+      config: {
+        // No in-flight cap: this is what happens when the descriptors run out before it applies.
+        server: { max_in_flight: 100_000 },
+        providers: { up: { type: 'custom', base_url: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`, api_key: 'sk-up' } },
+        routing: { retries: 0 },
+      },
+    });
+    const pid = big.proc.pid!;
+    // Only the soft limit moves (the hard one stays), so it can be raised again without privileges.
+    const setLimit = (n: number | 'hard') => execFileSync('prlimit', ['--pid', String(pid), `--nofile=${n === 'hard' ? hardLimit : n}:`]);
+    const hardLimit = Number(/Max open files\s+\S+\s+(\d+)/.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'))?.[1]);
+    try {
+      // Room for the 150 client connections and about 50 upstream ones.
+      const open = readdirSync(`/proc/${pid}/fd`).length;
+      setLimit(open + 200);
+      const answers = await Promise.all(Array.from({ length: 150 }, async () => {
+        const r = await fetch(`${big.url}/v1/chat/completions`, {
+          method: 'POST', headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'up/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+        });
+        return { status: r.status, code: ((await r.json()) as { error?: { code?: string } }).error?.code, retryAfter: r.headers.get('retry-after') };
+      }));
+      setLimit('hard');
+      const overloaded = answers.filter((a) => a.status === 503);
+      assert.ok(overloaded.length > 0, `some upstream connections failed: ${JSON.stringify(answers.map((a) => a.status))}`);
+      assert.deepEqual(answers.filter((a) => a.status !== 200 && a.status !== 503), []);
+      assert.ok(overloaded.every((a) => a.code === 'gateway_overloaded' && a.retryAfter === '1'));
+      const report = (await (await fetch(`${big.url}/api/routing`, { headers: adminHeaders })).json()) as { deployments: Array<{ id: string; circuit: { state: string }; window: { errors: number } }> };
+      const d = report.deployments.find((x) => x.id === 'up/gpt-4o-mini');
+      assert.equal(d?.window.errors ?? 0, 0);
+      assert.ok(!d || d.circuit.state === 'closed');
+      // With descriptors again, the same deployment serves at once.
+      assert.equal((await fetch(`${big.url}/v1/chat/completions`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'up/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+      })).status, 200);
+    } finally {
+      await big.stop();
+    }
   });
 });
