@@ -38,7 +38,9 @@ export class H1Pool {
   /** Every connection in use; one leaves when it closes or a request on it fails. */
   private readonly conns = new Set<Conn>();
   /** Connections free for a request, most recently freed last. May hold ones that left: checked when taken. */
-  private readonly idle: Conn[] = [];
+  private idle: Conn[] = [];
+  /** Entries of `idle` that left; swept out when they are half of it, so a burst's closed connections are not kept. */
+  private idleGone = 0;
   /** Requests waiting for a connection (FIFO); `head` is the next one. */
   private waiting: Waiting[] = [];
   private head = 0;
@@ -64,6 +66,9 @@ export class H1Pool {
   /** Requests waiting for a connection. */
   get queued(): number { return this.waiting.length - this.head; }
 
+  /** Entries on the idle stack, connections that left included until they are swept (tests). */
+  get idleEntries(): number { return this.idle.length; }
+
   dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): void {
     if (this.closing) throw Object.assign(new Error('transport closed'), { code: 'UND_ERR_DESTROYED' });
     const c = this.take();
@@ -77,7 +82,8 @@ export class H1Pool {
       if (this.queued > 0) await new Promise<void>((resolve) => { this.onQueueEmpty = resolve; });
       await Promise.all([...this.conns].map((c) => c.client.close()));
       this.conns.clear();
-      this.idle.length = 0;
+      this.idle = [];
+      this.idleGone = 0;
     })();
     return this.closing;
   }
@@ -104,6 +110,7 @@ export class H1Pool {
       const c = this.idle.pop()!;
       c.idle = false;
       if (!c.gone) return c;
+      this.idleGone--;
     }
     if (this.queued < this.finishing) return undefined;
     return this.conns.size < this.opts.maxConnections ? this.open() : undefined;
@@ -168,6 +175,10 @@ export class H1Pool {
     if (c.finishing) {
       c.finishing = false;
       this.finishing--;
+    }
+    if (c.idle && ++this.idleGone * 2 > this.idle.length) {
+      this.idle = this.idle.filter((x) => !x.gone);
+      this.idleGone = 0;
     }
     this.conns.delete(c);
     c.client.close().catch(() => undefined);

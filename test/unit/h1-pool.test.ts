@@ -176,6 +176,26 @@ test('connections the server closes leave the pool; the next request opens a new
   }
 });
 
+test('after a burst, connections the server closes while idle are let go, not kept on the idle stack', async () => {
+  const u = await upstream(undefined, 20);
+  const pool = new H1Pool(u.origin, { maxConnections: 100, connectTimeoutMs: 2000, timeoutMs: 5000, keepAliveTimeoutMs: 30_000 });
+  try {
+    await Promise.all(Array.from({ length: 40 }, (_, i) => exchange(pool, JSON.stringify({ i }))));
+    for (let i = 0; i < 50 && pool.idleEntries < 40; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(pool.size, 40);
+    assert.equal(pool.idleEntries, 40);
+    // The server closes every idle connection (as a keep-alive timeout would).
+    for (const s of u.sockets) s.destroy();
+    for (let i = 0; i < 100 && pool.size > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(pool.size, 0);
+    assert.ok(pool.idleEntries <= 1, `${pool.idleEntries} closed connections still on the idle stack`);
+    assert.equal(JSON.parse(await exchange(pool, '{"i":99}')).i, 99);
+  } finally {
+    await pool.close();
+    await u.close();
+  }
+});
+
 test('a refused connection fails its request; requests waiting behind it are not stranded', async () => {
   const port = await freePort();
   const pool = new H1Pool(`http://127.0.0.1:${port}`, { maxConnections: 2, connectTimeoutMs: 2000, timeoutMs: 5000, keepAliveTimeoutMs: 30_000 });
