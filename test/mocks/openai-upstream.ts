@@ -4,6 +4,7 @@
  * fake in the test suite: it stands in for the provider that lives outside this machine.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import http2 from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
 import { errorForStatus, openAIError } from './openai/errors.js';
@@ -48,6 +49,8 @@ export interface OpenAIMockOptions {
   requireKey?: string;
   /** Speak HTTP/2 with prior knowledge (h2c) instead of HTTP/1.1, through node:http2's compatibility API. */
   http2?: boolean;
+  /** Serve HTTPS (HTTP/1.1) with this certificate; the URL is then https://localhost:<port>/v1. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
 const CONTROL_PREFIX = '/__mock/';
@@ -78,7 +81,9 @@ export async function startOpenAIMock(opts: OpenAIMockOptions = {}): Promise<Ope
     });
   };
   // The HTTP/2 compatibility API's request and response have the same surface as http's where the mock uses them.
-  const server = opts.http2 ? http2.createServer(onRequest as never) : createServer({ keepAlive: true }, onRequest);
+  const server = opts.http2 ? http2.createServer(onRequest as never)
+    : opts.tls ? createHttpsServer({ ...opts.tls, keepAlive: true }, onRequest)
+    : createServer({ keepAlive: true }, onRequest);
   if ('keepAliveTimeout' in server) server.keepAliveTimeout = 30_000;
   server.on('connection', (s: Socket) => { connections++; sockets.add(s); s.once('close', () => sockets.delete(s)); });
 
@@ -147,7 +152,7 @@ export async function startOpenAIMock(opts: OpenAIMockOptions = {}): Promise<Ope
 
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${urlHost}:${port}/v1`,
+    url: opts.tls ? `https://localhost:${port}/v1` : `http://${urlHost}:${port}/v1`,
     port,
     requests,
     connectionsOpened: () => connections,
