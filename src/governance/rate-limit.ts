@@ -25,9 +25,23 @@ export function minuteIndex(now: number): number {
   return Math.floor(now / MINUTE_MS);
 }
 
+/** Encoded ids, remembered: every request builds several rate keys for the same key and team ids. */
+const encodedIds = new Map<string, string>();
+const MAX_ENCODED_IDS = 10_000;
+
+function encodedId(id: string): string {
+  let e = encodedIds.get(id);
+  if (e === undefined) {
+    if (encodedIds.size >= MAX_ENCODED_IDS) encodedIds.clear();
+    e = encodeKeyPart(id);
+    encodedIds.set(id, e);
+  }
+  return e;
+}
+
 /** e.g. `rl:key:k1:requests:28333333`. */
 export function rateCounterKey(level: RateLevel, id: string, metric: RateMetric, minute: number): string {
-  return `rl:${level}:${encodeKeyPart(id)}:${metric}:${minute}`;
+  return `rl:${level}:${encodedId(id)}:${metric}:${minute}`;
 }
 
 export function slidingEstimate(previous: number, current: number, now: number): number {

@@ -164,3 +164,11 @@ test('concurrency: all-or-nothing across scopes, idempotent release', () => {
   assert.equal(c.inFlight('team', 'eng'), 0);
   assert.notEqual(c.tryAcquire([{ level: 'key', id: 'x', limits: {} }]), null); // unlimited always passes
 });
+
+test('rate counter keys encode ids (so ":" cannot forge one), the same on every call and past the memo size', () => {
+  const k = rateCounterKey('team', 'a:b*c', 'tokens', 7);
+  assert.equal(k, 'rl:team:a%3Ab%2Ac:tokens:7');
+  for (let i = 0; i < 10_050; i++) rateCounterKey('key', `k${i}`, 'requests', 7);
+  assert.equal(rateCounterKey('team', 'a:b*c', 'tokens', 7), k);
+  assert.equal(rateCounterKey('key', 'k1', 'requests', 8), 'rl:key:k1:requests:8');
+});
