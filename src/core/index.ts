@@ -1,5 +1,5 @@
 export * from './types.js';
-export { GatewayError, badRequest, notFound, toGatewayError, type ErrorType, type GatewayErrorInit } from './errors.js';
+export { GatewayError, badRequest, notFound, overloadedError, toGatewayError, type ErrorType, type GatewayErrorInit } from './errors.js';
 export { RequestState } from './request-state.js';
 export type { ResponseSink } from './sink.js';
 export type { Target } from './resolve.js';

@@ -6,7 +6,6 @@
  * tells clients (and load balancers) to go elsewhere.
  */
 import { readFileSync } from 'node:fs';
-import { GatewayError } from '../core/errors.js';
 
 /** Descriptors kept back for listeners, lmdb, cluster links, logs and admin connections. */
 const RESERVED_FDS = 512;
@@ -33,11 +32,4 @@ export function nodeInFlightCap(configured: number | undefined, fdLimit: number 
 /** This worker's share of the node-wide cap (workers share one port; the kernel spreads connections evenly). */
 export function workerInFlightCap(nodeCap: number | undefined, workers: number): number | undefined {
   return nodeCap === undefined ? undefined : Math.max(1, Math.floor(nodeCap / Math.max(1, workers)));
-}
-
-export function overloadedError(): GatewayError {
-  return new GatewayError({
-    status: 503, type: 'overloaded_error', code: 'gateway_overloaded', retryAfter: 1,
-    message: 'This gateway node has too many requests in flight; retry shortly or use another node.',
-  });
 }

@@ -6,10 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import uWS from 'uWebSockets.js';
 import type { HttpRequest, HttpResponse, TemplatedApp, us_listen_socket } from 'uWebSockets.js';
-import { GatewayError, toGatewayError } from '../core/errors.js';
+import { GatewayError, overloadedError, toGatewayError } from '../core/errors.js';
 import { readBody, tooLarge } from './body.js';
 import { HttpContext, type ContextHooks, type Dialect } from './context.js';
-import { overloadedError } from './overload.js';
 import { sendError } from './respond.js';
 
 /** Request headers the data plane reads (uWS only exposes headers synchronously inside the handler). */

@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import { undiciErrors } from './undici-parts.js';
-import { GatewayError } from '../core/errors.js';
+import { GatewayError, overloadedError } from '../core/errors.js';
 import { RAW_JSON, type WithRawJson } from '../core/types.js';
 import { BufferedExchange } from './buffered-exchange.js';
 import { StreamedExchange } from './streamed-exchange.js';
@@ -136,10 +136,7 @@ export class HttpTransport {
     const code = (err as { code?: string }).code ?? 'unknown';
     if (LOCAL_EXHAUSTION.has(code)) {
       // This node ran out of descriptors, memory or ports: not the upstream's fault, and retryable elsewhere.
-      return new GatewayError({
-        status: 503, type: 'overloaded_error', code: 'gateway_overloaded', retryAfter: 1,
-        message: `This gateway node is out of local resources (${code}); retry shortly or use another node.`,
-      });
+      return overloadedError(`This gateway node is out of local resources (${code}); retry shortly or use another node.`);
     }
     return new GatewayError({
       status: 502, type: 'upstream_error', code: 'upstream_connection_error',
