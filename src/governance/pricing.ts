@@ -7,6 +7,7 @@
  * -> "gpt-4o-mini", never "gpt-4o"; "gpt-4.1" never matches "gpt-4"). Unknown models cost 0 and are flagged.
  */
 import bundled from './prices.json' with { type: 'json' };
+import { BoundedMemo } from './bounded-memo.js';
 
 export interface Price {
   /** $ per 1M uncached input tokens. */
@@ -88,9 +89,6 @@ export function matchKey(keys: Iterable<string>, model: string): string | undefi
   return best ?? (wildcard ? '*' : undefined);
 }
 
-/** Most (provider, model) pairs remembered by a Pricer before it starts over. */
-const MAX_MEMO = 10_000;
-
 export class Pricer {
   private readonly scopedOverrides = new Map<string, Record<string, Price>>();
   private readonly globalOverrides: Record<string, Price> = {};
@@ -98,8 +96,7 @@ export class Pricer {
    * Answers per provider, then model (null: no price). A Pricer never changes, and every request prices its
    * model twice (estimate at admission, cost at settlement): the lookup scans the whole table each time.
    */
-  private readonly memo = new Map<string, Map<string, PriceMatch | null>>();
-  private memoSize = 0;
+  private readonly memo = new Map<string, BoundedMemo<PriceMatch | null>>();
 
   constructor(
     overrides: PriceOverrides = {},
@@ -129,18 +126,10 @@ export class Pricer {
    */
   priceFor(provider: string, model: string): PriceMatch | undefined {
     let byModel = this.memo.get(provider);
-    const known = byModel?.get(model);
-    if (known !== undefined) return known ?? undefined;
-    if (this.memoSize >= MAX_MEMO) {
-      this.memo.clear();
-      this.memoSize = 0;
-      byModel = undefined;
-    }
-    const found = this.lookup(provider, model);
-    if (!byModel) this.memo.set(provider, byModel = new Map());
-    byModel.set(model, found ?? null);
-    this.memoSize++;
-    return found;
+    if (!byModel) this.memo.set(provider, byModel = new BoundedMemo());
+    const known = byModel.get(model);
+    if (known !== undefined) return known ?? undefined; // null: known to have no price
+    return byModel.set(model, this.lookup(provider, model) ?? null) ?? undefined;
   }
 
   private lookup(provider: string, model: string): PriceMatch | undefined {

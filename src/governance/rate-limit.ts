@@ -8,6 +8,7 @@
  */
 import { GatewayError } from '../core/errors.js';
 import type { Limits } from './model.js';
+import { BoundedMemo } from './bounded-memo.js';
 import { encodeKeyPart, MINUTE_MS } from './periods.js';
 
 export type RateLevel = 'key' | 'team';
@@ -26,18 +27,8 @@ export function minuteIndex(now: number): number {
 }
 
 /** Encoded ids, remembered: every request builds several rate keys for the same key and team ids. */
-const encodedIds = new Map<string, string>();
-const MAX_ENCODED_IDS = 10_000;
-
-function encodedId(id: string): string {
-  let e = encodedIds.get(id);
-  if (e === undefined) {
-    if (encodedIds.size >= MAX_ENCODED_IDS) encodedIds.clear();
-    e = encodeKeyPart(id);
-    encodedIds.set(id, e);
-  }
-  return e;
-}
+const encodedIds = new BoundedMemo<string>();
+const encodedId = (id: string): string => encodedIds.get(id) ?? encodedIds.set(id, encodeKeyPart(id));
 
 /** e.g. `rl:key:k1:requests:28333333`. */
 export function rateCounterKey(level: RateLevel, id: string, metric: RateMetric, minute: number): string {

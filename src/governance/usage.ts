@@ -3,6 +3,7 @@
  * `use/<hour>/<dimension>/<value>/<metric>` for each dimension (key, team, customer, model, provider), so
  * any node answers "spend by team per day" for the whole cluster from its merged counters.
  */
+import { BoundedMemo } from './bounded-memo.js';
 import type { UsageEvent } from './snapshot.js';
 
 const HOUR_MS = 3600_000;
@@ -13,25 +14,16 @@ const METRICS = ['spend_usd', 'input_tokens', 'output_tokens', 'requests'] as co
 
 const enc = (s: string) => encodeURIComponent(s);
 
-/** Most (hour, dimension, value) key sets remembered before starting over. */
-const MAX_MEMO = 10_000;
-/** The four counter keys of one dimension value in one hour, per dimension, then value. */
-const memo = new Map<Dimension, Map<string, { hour: number; keys: string[] }>>(DIMENSIONS.map((d) => [d, new Map()]));
-let memoSize = 0;
+/** The four counter keys of one dimension value in its latest hour, per dimension, then value. */
+const memo = new Map<Dimension, BoundedMemo<{ hour: number; keys: string[] }>>(DIMENSIONS.map((d) => [d, new BoundedMemo()]));
 
 /** The counter keys of `value` in `hour`: built once per hour, not for every request (20 strings each). */
 function keysOf(hour: number, dim: Dimension, value: string): string[] {
   const byValue = memo.get(dim)!;
   const hit = byValue.get(value);
   if (hit && hit.hour === hour) return hit.keys;
-  if (!hit && ++memoSize > MAX_MEMO) {
-    for (const m of memo.values()) m.clear();
-    memoSize = 1;
-  }
   const prefix = `use/${hour}/${dim}/${enc(value)}/`;
-  const keys = METRICS.map((m) => prefix + m);
-  byValue.set(value, { hour, keys });
-  return keys;
+  return byValue.set(value, { hour, keys: METRICS.map((m) => prefix + m) }).keys;
 }
 
 type AddCounter = (key: string, amount: number, expiresAt: number) => void;
