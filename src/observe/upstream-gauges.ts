@@ -10,20 +10,13 @@ export interface UpstreamGaugeView { provider: string; open: number; waiting: nu
 export type UpstreamGaugeSource = () => Iterable<UpstreamGaugeView>;
 
 export function registerUpstreamGauges(registry: Registry, read: UpstreamGaugeSource): void {
-  new Gauge({
-    name: 'switchyard_upstream_connections', help: 'Connections to each provider (HTTP/1.1 sockets or HTTP/2 sessions), open or being opened.',
-    labelNames: ['provider'], registers: [registry],
+  const gauge = (name: string, help: string, value: (u: UpstreamGaugeView) => number) => new Gauge({
+    name, help, labelNames: ['provider'], registers: [registry],
     collect() {
       this.reset();
-      for (const u of read()) this.set({ provider: u.provider }, u.open);
+      for (const u of read()) this.set({ provider: u.provider }, value(u));
     },
   });
-  new Gauge({
-    name: 'switchyard_upstream_waiting_requests', help: 'Requests waiting for a connection to each provider because its max_connections are busy.',
-    labelNames: ['provider'], registers: [registry],
-    collect() {
-      this.reset();
-      for (const u of read()) this.set({ provider: u.provider }, u.waiting);
-    },
-  });
+  gauge('switchyard_upstream_connections', 'Connections to each provider (HTTP/1.1 sockets or HTTP/2 sessions), open or being opened.', (u) => u.open);
+  gauge('switchyard_upstream_waiting_requests', 'Requests waiting for a connection to each provider because its max_connections are busy.', (u) => u.waiting);
 }
