@@ -54,6 +54,29 @@ async function upstream(handle?: (req: IncomingMessage, res: ServerResponse, bod
 }
 
 const transport = (origin: string, maxConnections: number) => new HttpTransport({ provider: 'up', baseUrl: `${origin}/v1`, connectTimeoutMs: 2000, timeoutMs: 5000, maxConnections });
+const h1Pool = (origin: string, maxConnections: number) => new H1Pool(origin, { maxConnections, connectTimeoutMs: 2000, timeoutMs: 5000, keepAliveTimeoutMs: 30_000 });
+
+/** Runs `fn` with a transport to `u`, then closes both. */
+async function withTransport(u: Upstream, maxConnections: number, fn: (t: HttpTransport) => Promise<void>): Promise<void> {
+  const t = transport(u.origin, maxConnections);
+  try {
+    await fn(t);
+  } finally {
+    await t.close();
+    await u.close();
+  }
+}
+
+/** Runs `fn` with a pool to `u`, then closes both. */
+async function withPool(u: Upstream, maxConnections: number, fn: (pool: H1Pool) => Promise<void>): Promise<void> {
+  const pool = h1Pool(u.origin, maxConnections);
+  try {
+    await fn(pool);
+  } finally {
+    await pool.close();
+    await u.close();
+  }
+}
 
 const post = async (t: HttpTransport, i: number) => {
   const c = call();
@@ -79,43 +102,31 @@ function exchange(pool: H1Pool, body: string): Promise<string> {
 
 test('300 concurrent requests over at most 20 connections: all answered, the waiting ones in order', async () => {
   const u = await upstream(undefined, 20);
-  const t = transport(u.origin, 20);
-  try {
+  await withTransport(u, 20, async (t) => {
     const answers = await Promise.all(Array.from({ length: 300 }, (_, i) => post(t, i)));
     assert.deepEqual(answers.map((a) => a.i), Array.from({ length: 300 }, (_, i) => i));
     assert.equal(u.sockets.length, 20);
     assert.equal(u.peak, 20);
     // Requests beyond the limit start in the order they were made.
     assert.deepEqual(u.order.slice(20), Array.from({ length: 280 }, (_, i) => i + 20));
-  } finally {
-    await t.close();
-    await u.close();
-  }
+  });
 });
 
 test('sequential requests keep using one connection', async () => {
   const u = await upstream();
-  const t = transport(u.origin, 10);
-  try {
+  await withTransport(u, 10, async (t) => {
     for (let i = 0; i < 20; i++) assert.equal((await post(t, i)).i, i);
     assert.equal(u.sockets.length, 1);
-  } finally {
-    await t.close();
-    await u.close();
-  }
+  });
 });
 
 test('20 callers sending back to back use 20 connections, not one more per response turn', async () => {
   const u = await upstream(undefined, 2);
-  const t = transport(u.origin, 1000);
-  try {
+  await withTransport(u, 1000, async (t) => {
     let n = 0;
     await Promise.all(Array.from({ length: 20 }, async () => { while (n < 600) await post(t, n++); }));
     assert.equal(u.sockets.length, 20);
-  } finally {
-    await t.close();
-    await u.close();
-  }
+  });
 });
 
 test('the most recently freed connection serves the next request', async () => {
@@ -127,34 +138,26 @@ test('the most recently freed connection serves the next request', async () => {
       res.end(JSON.stringify({ i, socket: u.sockets.indexOf(req.socket) }));
     }, [40, 80, 10][i] ?? 0);
   });
-  const t = transport(u.origin, 10);
-  try {
+  await withTransport(u, 10, async (t) => {
     const burst = await Promise.all([0, 1, 2].map((i) => post(t, i)));
     assert.equal(new Set(burst.map((a) => a.socket)).size, 3);
     // undici frees a connection one event-loop turn after its response ended.
     await new Promise((r) => setImmediate(r));
     assert.equal((await post(t, 3)).socket, burst[1].socket);
     assert.equal(u.sockets.length, 3);
-  } finally {
-    await t.close();
-    await u.close();
-  }
+  });
 });
 
 test('a server that closes the connection right after answering: the next request goes out on a new one', async () => {
-  // The next request is handed to the connection as soon as the answer ended; undici sends it one turn later.
+  // undici frees a connection one turn after its answer; by then it has seen the close, so nothing is sent on it.
   const u: Upstream = await upstream((req, res, body) => {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(body, () => req.socket.destroy());
   });
-  const t = transport(u.origin, 1);
-  try {
+  await withTransport(u, 1, async (t) => {
     for (let i = 0; i < 20; i++) assert.equal((await post(t, i)).i, i);
     assert.equal(u.sockets.length, 20);
-  } finally {
-    await t.close();
-    await u.close();
-  }
+  });
 });
 
 test('connections the server closes leave the pool; the next request opens a new one', async () => {
@@ -162,24 +165,19 @@ test('connections the server closes leave the pool; the next request opens a new
     res.writeHead(200, { 'content-type': 'application/json', connection: 'close' });
     res.end(body);
   });
-  const pool = new H1Pool(u.origin, { maxConnections: 4, connectTimeoutMs: 2000, timeoutMs: 5000, keepAliveTimeoutMs: 30_000 });
-  try {
+  await withPool(u, 4, async (pool) => {
     const got = await Promise.all(Array.from({ length: 8 }, (_, i) => exchange(pool, JSON.stringify({ i }))));
     assert.deepEqual(got.map((b) => (JSON.parse(b) as { i: number }).i), [0, 1, 2, 3, 4, 5, 6, 7]);
     assert.equal(u.sockets.length, 8, 'a closed connection is never reused');
     for (let i = 0; i < 50 && pool.size > 0; i++) await new Promise((r) => setTimeout(r, 10));
     assert.equal(pool.size, 0);
     assert.equal(await exchange(pool, '{"i":9}'), '{"i":9}');
-  } finally {
-    await pool.close();
-    await u.close();
-  }
+  });
 });
 
 test('after a burst, connections the server closes while idle are let go, not kept on the idle stack', async () => {
   const u = await upstream(undefined, 20);
-  const pool = new H1Pool(u.origin, { maxConnections: 100, connectTimeoutMs: 2000, timeoutMs: 5000, keepAliveTimeoutMs: 30_000 });
-  try {
+  await withPool(u, 100, async (pool) => {
     await Promise.all(Array.from({ length: 40 }, (_, i) => exchange(pool, JSON.stringify({ i }))));
     for (let i = 0; i < 50 && pool.idleEntries < 40; i++) await new Promise((r) => setTimeout(r, 10));
     assert.equal(pool.size, 40);
@@ -190,15 +188,12 @@ test('after a burst, connections the server closes while idle are let go, not ke
     assert.equal(pool.size, 0);
     assert.ok(pool.idleEntries <= 1, `${pool.idleEntries} closed connections still on the idle stack`);
     assert.equal(JSON.parse(await exchange(pool, '{"i":99}')).i, 99);
-  } finally {
-    await pool.close();
-    await u.close();
-  }
+  });
 });
 
 test('a refused connection fails its request; requests waiting behind it are not stranded', async () => {
   const port = await freePort();
-  const pool = new H1Pool(`http://127.0.0.1:${port}`, { maxConnections: 2, connectTimeoutMs: 2000, timeoutMs: 5000, keepAliveTimeoutMs: 30_000 });
+  const pool = h1Pool(`http://127.0.0.1:${port}`, 2);
   try {
     const results = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => exchange(pool, JSON.stringify({ i }))));
     assert.deepEqual(results.map((r) => r.status), Array(6).fill('rejected'));
@@ -219,7 +214,7 @@ test('a refused connection fails its request; requests waiting behind it are not
 
 test('close() lets running and waiting requests finish, then refuses new ones', async () => {
   const u = await upstream(undefined, 30);
-  const pool = new H1Pool(u.origin, { maxConnections: 2, connectTimeoutMs: 2000, timeoutMs: 5000, keepAliveTimeoutMs: 30_000 });
+  const pool = h1Pool(u.origin, 2);
   try {
     const running = Array.from({ length: 6 }, (_, i) => exchange(pool, JSON.stringify({ i })));
     assert.equal(pool.queued, 4);
