@@ -18,6 +18,7 @@ import { registerGovernanceRpc } from './governance-rpc.js';
 import { Supervisor } from './supervisor.js';
 import type { EarlyWorkers } from './early-workers.js';
 import { FALLBACK_ERROR, uwsStatus } from './uws-check.js';
+import { assertPortFree } from './port-check.js';
 
 export interface RunningNode {
   stop(): Promise<void>;
@@ -33,6 +34,7 @@ export async function startNode(cfg: ResolvedConfig, log: Logger = createLogger(
     if (!cfg.allowJsFallback) throw new StartupError(FALLBACK_ERROR);
     log.warn('RUNNING ON THE SLOW JAVASCRIPT FALLBACK OF uWebSockets.js (--allow-js-fallback): not for production');
   }
+  await assertPortFree(cfg.host, cfg.port).catch((err: Error) => { throw new StartupError(`cannot start: ${err.message}`); });
   const dataDir = resolve(cfg.dataDir);
   mkdirSync(dataDir, { recursive: true });
 

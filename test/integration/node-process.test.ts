@@ -194,6 +194,23 @@ test('a restarted node answers its very first request with the stored keys: work
   }
 });
 
+test('a second node on a port already in use refuses to start instead of silently sharing the port', async () => {
+  // The workers bind with SO_REUSEPORT; without the check the kernel would let the second node bind too and
+  // hand it part of the new connections.
+  const first = await startNode({ workers: 2 });
+  try {
+    const second = await runCli(['start', '--host', '127.0.0.1', '--port', String(first.port), '--workers', '1', '--data-dir', mkdtempSync(join(tmpdir(), 'sy-node-'))], {}, 8_000);
+    assert.equal(second.code, 1, second.out);
+    assert.match(second.out, new RegExp(`port ${first.port} on 127\\.0\\.0\\.1 is already in use by another process`));
+    for (let i = 0; i < 10; i++) {
+      const r = await freshRequest(`${first.url}/v1/chat/completions`, { method: 'POST', body: chatBody(`after ${i}`) });
+      assert.equal(r.status, 200);
+    }
+  } finally {
+    assert.equal(await first.stop(), 0);
+  }
+});
+
 test('a worker that cannot load fails start-up with its error instead of leaving the node unready', async () => {
   const t0 = Date.now();
   const r = await runCli(['start', '--host', '127.0.0.1', '--port', String(await freePort()), '--workers', '2', '--data-dir', mkdtempSync(join(tmpdir(), 'sy-node-'))], {
