@@ -2,7 +2,7 @@
  * Virtual keys: `sk-sy-<base62>` bearer secrets handed to clients. The gateway keeps only the SHA-256 of
  * a key (hex) and a short display prefix, so a leaked store or log never yields a usable key.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export const KEY_PREFIX = 'sk-sy-';
 /** Random part length: 43 base62 chars ≈ 256 bits of entropy. */
@@ -42,9 +42,12 @@ export function generateKey(random?: (n: number) => Buffer): GeneratedKey {
   return { key, hash: hashKey(key), prefix: displayPrefix(key) };
 }
 
-/** SHA-256 (hex) of the full key. Keys are high-entropy, so an unsalted fast hash is the right tool. */
+/**
+ * SHA-256 (hex) of the full key. Keys are high-entropy, so an unsalted fast hash is the right tool.
+ * The one-shot `crypto.hash` (Node 20.12) skips the Hash object: a third of createHash's cost, on every request.
+ */
 export function hashKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+  return hash('sha256', key, 'hex');
 }
 
 export function displayPrefix(key: string): string {
