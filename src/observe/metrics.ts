@@ -9,6 +9,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RequestState } from '../core/request-state.js';
 import type { HttpContext } from '../http/index.js';
 import { DEFAULT_MAX_LABEL_VALUES, LabelLimiter, statusClass } from './labels.js';
+import { FastCounter, FastHistogram } from './fast-series.js';
 import { registerDeploymentGauges, type DeploymentGaugeSource } from './routing-gauges.js';
 import { registerUpstreamGauges, type UpstreamGaugeSource } from './upstream-gauges.js';
 
@@ -27,8 +28,6 @@ export interface WorkerMetricsOptions {
   perKeyLabels?: boolean;
 }
 
-type Observe = (value: number) => void;
-
 export class WorkerMetrics {
   readonly registry = new Registry();
   private readonly models: LabelLimiter;
@@ -36,38 +35,26 @@ export class WorkerMetrics {
   private readonly deployments: LabelLimiter;
   private readonly keys?: LabelLimiter;
   private readonly teams?: LabelLimiter;
-  /** Bound histogram children per provider/model: a streamed batch should not pay for label hashing. */
-  private readonly gapSeries = new Map<string, Observe>();
   private routing: DeploymentGaugeSource = () => [];
   private upstreams: UpstreamGaugeSource = () => [];
 
-  readonly requests = new Counter({
-    name: 'switchyard_requests_total', help: 'Requests handled, by route, provider, model and HTTP status.',
-    labelNames: ['route', 'provider', 'model', 'status'], registers: [this.registry],
-  });
-  readonly upstreamLatency = new Histogram({
-    name: 'switchyard_upstream_latency_seconds', help: 'Time waiting for the upstream (whole body, or first event of a stream).',
-    labelNames: ['provider', 'model'], buckets: SECONDS_BUCKETS, registers: [this.registry],
-  });
-  readonly overhead = new Histogram({
-    name: 'switchyard_gateway_overhead_seconds', help: 'Time spent inside the gateway per request, upstream time excluded (microsecond-resolution buckets).',
-    labelNames: ['route'], buckets: OVERHEAD_BUCKETS, registers: [this.registry],
-  });
-  readonly ttft = new Histogram({
-    name: 'switchyard_time_to_first_token_seconds', help: 'Time from request arrival to the first streamed event sent to the client.',
-    labelNames: ['provider', 'model'], buckets: SECONDS_BUCKETS, registers: [this.registry],
-  });
-  readonly tokens = new Counter({
-    name: 'switchyard_tokens_total', help: 'Tokens reported by upstreams, by direction (input, output, cached_input).',
-    labelNames: ['provider', 'model', 'direction'], registers: [this.registry],
-  });
+  // Series updated by every request (or streamed batch) are FastCounter/FastHistogram (fast-series.ts);
+  // the rare ones stay prom-client's own.
+  private readonly requests = new FastCounter('switchyard_requests_total', 'Requests handled, by route, provider, model and HTTP status.',
+    ['route', 'provider', 'model', 'status'], this.registry);
+  private readonly upstreamLatency = new FastHistogram('switchyard_upstream_latency_seconds', 'Time waiting for the upstream (whole body, or first event of a stream).',
+    ['provider', 'model'], SECONDS_BUCKETS, this.registry);
+  private readonly overhead = new FastHistogram('switchyard_gateway_overhead_seconds', 'Time spent inside the gateway per request, upstream time excluded (microsecond-resolution buckets).',
+    ['route'], OVERHEAD_BUCKETS, this.registry);
+  private readonly ttft = new FastHistogram('switchyard_time_to_first_token_seconds', 'Time from request arrival to the first streamed event sent to the client.',
+    ['provider', 'model'], SECONDS_BUCKETS, this.registry);
+  private readonly tokens = new FastCounter('switchyard_tokens_total', 'Tokens reported by upstreams, by direction (input, output, cached_input).',
+    ['provider', 'model', 'direction'], this.registry);
   readonly inFlight = new Gauge({
     name: 'switchyard_in_flight_requests', help: 'Requests currently being handled.', registers: [this.registry],
   });
-  readonly upstreamErrors = new Counter({
-    name: 'switchyard_upstream_errors_total', help: 'Failed upstream calls, by provider and error type.',
-    labelNames: ['provider', 'type'], registers: [this.registry],
-  });
+  private readonly upstreamErrors = new FastCounter('switchyard_upstream_errors_total', 'Failed upstream calls, by provider and error type.',
+    ['provider', 'type'], this.registry);
 
   readonly retries = new Counter({
     name: 'switchyard_retries_total', help: 'Upstream attempts that were retries of a failed attempt.', labelNames: ['provider'], registers: [this.registry],
@@ -79,21 +66,15 @@ export class WorkerMetrics {
     name: 'switchyard_circuit_transitions_total', help: 'Circuit breaker transitions, by deployment and new state.', labelNames: ['deployment', 'to'], registers: [this.registry],
   });
 
-  readonly requestDuration = new Histogram({
-    name: 'switchyard_request_duration_seconds', help: 'Whole HTTP request, arrival to last byte (streams included), by route and status class.',
-    labelNames: ['route', 'status_class'], buckets: DURATION_BUCKETS, registers: [this.registry],
-  });
-  readonly interTokenLatency = new Histogram({
-    name: 'switchyard_inter_token_latency_seconds', help: 'Gaps between consecutive streamed batches sent to the client (after the first).',
-    labelNames: ['provider', 'model'], buckets: GAP_BUCKETS, registers: [this.registry],
-  });
-  readonly cost = new Counter({
-    name: 'switchyard_cost_usd_total', help: 'Cost of served requests in USD as priced at settlement (configured prices, then the bundled table).',
-    labelNames: ['provider', 'model'], registers: [this.registry],
-  });
+  private readonly requestDuration = new FastHistogram('switchyard_request_duration_seconds', 'Whole HTTP request, arrival to last byte (streams included), by route and status class.',
+    ['route', 'status_class'], DURATION_BUCKETS, this.registry);
+  private readonly interTokenLatency = new FastHistogram('switchyard_inter_token_latency_seconds', 'Gaps between consecutive streamed batches sent to the client (after the first).',
+    ['provider', 'model'], GAP_BUCKETS, this.registry);
+  private readonly cost = new FastCounter('switchyard_cost_usd_total', 'Cost of served requests in USD as priced at settlement (configured prices, then the bundled table).',
+    ['provider', 'model'], this.registry);
   /** Present only with observability.metrics.per_key_labels. */
-  readonly keyTokens?: Counter;
-  readonly keyCost?: Counter;
+  private readonly keyTokens?: FastCounter;
+  private readonly keyCost?: FastCounter;
 
   constructor(opts: WorkerMetricsOptions = {}) {
     const max = opts.maxLabelValues ?? DEFAULT_MAX_LABEL_VALUES;
@@ -104,14 +85,9 @@ export class WorkerMetrics {
     if (opts.perKeyLabels) {
       this.keys = new LabelLimiter(max);
       this.teams = new LabelLimiter(max);
-      this.keyTokens = new Counter({
-        name: 'switchyard_key_tokens_total', help: 'Tokens by virtual key id, its team id and direction (input, output).',
-        labelNames: ['key', 'team', 'direction'], registers: [this.registry],
-      });
-      this.keyCost = new Counter({
-        name: 'switchyard_key_cost_usd_total', help: 'Cost in USD by virtual key id and its team id.',
-        labelNames: ['key', 'team'], registers: [this.registry],
-      });
+      this.keyTokens = new FastCounter('switchyard_key_tokens_total', 'Tokens by virtual key id, its team id and direction (input, output).',
+        ['key', 'team', 'direction'], this.registry);
+      this.keyCost = new FastCounter('switchyard_key_cost_usd_total', 'Cost in USD by virtual key id and its team id.', ['key', 'team'], this.registry);
     }
   }
 
@@ -138,48 +114,39 @@ export class WorkerMetrics {
     this.inFlight.dec();
     const provider = this.providers.value(ctx.provider);
     const model = this.models.value(ctx.model);
-    this.requests.inc({ route: ctx.route, provider, model, status: String(ctx.status) });
-    this.requestDuration.observe({ route: ctx.route, status_class: statusClass(ctx.status) }, (performance.now() - ctx.start) / 1000);
+    this.requests.inc([ctx.route, provider, model, String(ctx.status)]);
+    this.requestDuration.observe([ctx.route, statusClass(ctx.status)], (performance.now() - ctx.start) / 1000);
     if (ctx.route === 'not_found') return;
-    this.overhead.observe({ route: ctx.route }, (ctx.reportedOverheadUs ?? ctx.overheadUs()) / 1e6);
+    this.overhead.observe([ctx.route], (ctx.reportedOverheadUs ?? ctx.overheadUs()) / 1e6);
     if (!provider) return;
-    if (ctx.upstreamMs > 0) this.upstreamLatency.observe({ provider, model }, ctx.upstreamMs / 1000);
-    if (ctx.ttftMs !== undefined) this.ttft.observe({ provider, model }, ctx.ttftMs / 1000);
+    if (ctx.upstreamMs > 0) this.upstreamLatency.observe([provider, model], ctx.upstreamMs / 1000);
+    if (ctx.ttftMs !== undefined) this.ttft.observe([provider, model], ctx.ttftMs / 1000);
     const u = ctx.usage;
     if (u) {
-      if (u.prompt_tokens) this.tokens.inc({ provider, model, direction: 'input' }, u.prompt_tokens);
-      if (u.completion_tokens) this.tokens.inc({ provider, model, direction: 'output' }, u.completion_tokens);
+      if (u.prompt_tokens) this.tokens.inc([provider, model, 'input'], u.prompt_tokens);
+      if (u.completion_tokens) this.tokens.inc([provider, model, 'output'], u.completion_tokens);
       const cached = u.prompt_tokens_details?.cached_tokens;
-      if (cached) this.tokens.inc({ provider, model, direction: 'cached_input' }, cached);
+      if (cached) this.tokens.inc([provider, model, 'cached_input'], cached);
     }
-    if (ctx.error?.provider) this.upstreamErrors.inc({ provider, type: ctx.error.type });
+    if (ctx.error?.provider) this.upstreamErrors.inc([provider, ctx.error.type]);
   }
 
   /** The gap between two streamed batches of one request (called by the pipeline per batch after the first). */
   streamGap(st: RequestState, gapMs: number): void {
-    const provider = this.providers.value(st.provider);
-    const model = this.models.value(st.model);
-    const id = `${provider}\u0000${model}`;
-    let observe = this.gapSeries.get(id);
-    if (!observe) {
-      const child = this.interTokenLatency.labels({ provider, model });
-      observe = (v) => child.observe(v);
-      this.gapSeries.set(id, observe);
-    }
-    observe(gapMs / 1000);
+    this.interTokenLatency.observe([this.providers.value(st.provider), this.models.value(st.model)], gapMs / 1000);
   }
 
   /** After governance priced the request (st.costUsd): cost, and per-key tokens and cost when enabled. */
   settled(st: RequestState): void {
     if (!st.provider || st.costUsd === undefined || !(st.costUsd >= 0)) return;
-    this.cost.inc({ provider: this.providers.value(st.provider), model: this.models.value(st.model) }, st.costUsd);
+    this.cost.inc([this.providers.value(st.provider), this.models.value(st.model)], st.costUsd);
     const p = st.principal;
     if (!this.keyTokens || !this.keyCost || !p) return;
     const key = this.keys!.value(p.keyId);
     const team = this.teams!.value(p.teamId);
-    this.keyCost.inc({ key, team }, st.costUsd);
+    this.keyCost.inc([key, team], st.costUsd);
     const u = st.usage;
-    if (u?.prompt_tokens) this.keyTokens.inc({ key, team, direction: 'input' }, u.prompt_tokens);
-    if (u?.completion_tokens) this.keyTokens.inc({ key, team, direction: 'output' }, u.completion_tokens);
+    if (u?.prompt_tokens) this.keyTokens.inc([key, team, 'input'], u.prompt_tokens);
+    if (u?.completion_tokens) this.keyTokens.inc([key, team, 'output'], u.completion_tokens);
   }
 }
