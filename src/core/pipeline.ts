@@ -58,7 +58,7 @@ export async function route(gw: GatewayState, st: RequestState, opts: ExecuteOpt
     return;
   }
   try {
-    await gw.router.execute(st, { ...opts, allow: (d) => ticket.allow(d) }, run);
+    await gw.router.execute(st, opts, run, (d) => ticket.allow(d));
   } finally {
     gov.settle(ticket, st);
     gw.onSettled?.(st);

@@ -50,8 +50,11 @@ export class WorkerMetrics {
     ['provider', 'model'], SECONDS_BUCKETS, this.registry);
   private readonly tokens = new FastCounter('switchyard_tokens_total', 'Tokens reported by upstreams, by direction (input, output, cached_input).',
     ['provider', 'model', 'direction'], this.registry);
-  readonly inFlight = new Gauge({
+  /** Read by the gauge at scrape time: counting it is two increments per request, not two gauge updates. */
+  private inFlightNow = 0;
+  private readonly inFlight: Gauge = new Gauge({
     name: 'switchyard_in_flight_requests', help: 'Requests currently being handled.', registers: [this.registry],
+    collect: (): void => this.inFlight.set(this.inFlightNow),
   });
   private readonly upstreamErrors = new FastCounter('switchyard_upstream_errors_total', 'Failed upstream calls, by provider and error type.',
     ['provider', 'type'], this.registry);
@@ -107,11 +110,11 @@ export class WorkerMetrics {
   }
 
   started(): void {
-    this.inFlight.inc();
+    this.inFlightNow++;
   }
 
   finished(ctx: HttpContext): void {
-    this.inFlight.dec();
+    this.inFlightNow--;
     const provider = this.providers.value(ctx.provider);
     const model = this.models.value(ctx.model);
     this.requests.inc([ctx.route, provider, model, String(ctx.status)]);

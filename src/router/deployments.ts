@@ -31,6 +31,8 @@ const MAX_AD_HOC = 1000;
 export class DeploymentCatalog {
   private readonly byId = new Map<string, Deployment>();
   private readonly groups = new Map<string, Group>();
+  /** Groups of plain provider/model names already resolved (bounded like byId): resolved once, not per request. */
+  private readonly plain = new Map<string, Group>();
 
   constructor(private readonly keyed: Map<string, KeyRef[]>, aliases: Record<string, AliasConfig>) {
     for (const [name, alias] of Object.entries(aliases)) {
@@ -60,14 +62,16 @@ export class DeploymentCatalog {
 
   /** Resolves a client model name (alias first, then provider/model); 404 when nothing matches. */
   resolve(model: string): Group {
-    const g = this.groups.get(model);
+    const g = this.groups.get(model) ?? this.plain.get(model);
     if (g) return g;
     const d = this.deployment(model);
     if (d) {
       if (d.keys.length === 0) {
         throw new GatewayError({ status: 404, type: 'invalid_request_error', code: 'model_not_found', param: 'model', message: `No key of provider "${d.providerName}" may serve the model \`${d.model}\`.` });
       }
-      return { name: model, deployments: [d] };
+      const group = { name: model, deployments: [d] };
+      if (this.byId.get(model) === d) this.plain.set(model, group);
+      return group;
     }
     throw new GatewayError({
       status: 404, type: 'invalid_request_error', code: 'model_not_found', param: 'model',

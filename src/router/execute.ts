@@ -24,8 +24,6 @@ export interface ExecuteOptions {
   timeouts?: Timeouts;
   headers?: Record<string, string>;
   dropParams?: boolean;
-  /** Governance: null when the caller may use a deployment, else the error that says why not. */
-  allow?: (d: Deployment) => GatewayError | null;
   /** The request body (governance estimates its cost before admission). */
   request?: Record<string, unknown>;
 }
@@ -39,6 +37,8 @@ export interface RouterEvents {
   routeStart?(st: RequestState, model: string): void;
   attempt?(st: RequestState, d: Deployment, provider: Provider, call: CallContext): (err?: GatewayError) => void;
 }
+
+const NO_GROUPS: Group[] = Object.freeze([]) as unknown as Group[];
 
 const KIND_BY_CODE: Record<string, FailureInfo['kind']> = {
   upstream_timeout: 'timeout', upstream_connect_timeout: 'timeout', upstream_connection_error: 'connect',
@@ -57,24 +57,30 @@ export class Router {
     return this.catalog.resolve(model);
   }
 
-  async execute(st: RequestState, opts: ExecuteOptions, run: Run): Promise<void> {
+  /** Fallback names resolved; most requests have none and share one frozen empty list. */
+  private resolveAll(names: readonly string[] | undefined): Group[] {
+    return names?.length ? names.map((m) => this.catalog.resolve(m)) : NO_GROUPS;
+  }
+
+  /** `allow` (governance): null when the caller may use a deployment, else the error that says why not. */
+  async execute(st: RequestState, opts: ExecuteOptions, run: Run, allow?: (d: Deployment) => GatewayError | null): Promise<void> {
     const cfg = this.state.cfg;
     this.events.routeStart?.(st, opts.model);
     const primary = this.catalog.resolve(opts.model);
     // Resolve every fallback up front: an unknown name is the client's (or config's) error, before any upstream call.
-    let chain = (opts.fallbacks ?? primary.alias?.fallbacks ?? []).map((m) => this.catalog.resolve(m));
+    let chain = this.resolveAll(opts.fallbacks ?? primary.alias?.fallbacks);
     const special = {
-      context_window: (primary.alias?.contextWindowFallbacks ?? []).map((m) => this.catalog.resolve(m)),
-      content_policy: (primary.alias?.contentPolicyFallbacks ?? []).map((m) => this.catalog.resolve(m)),
+      context_window: this.resolveAll(primary.alias?.contextWindowFallbacks),
+      content_policy: this.resolveAll(primary.alias?.contentPolicyFallbacks),
     };
     let lastErr: GatewayError | undefined;
     let attempts = 0;
     let groups: Group[] = [primary, ...chain];
     let denied: GatewayError | undefined;
     const permitted = (deployments: Deployment[]): Deployment[] => {
-      if (!opts.allow) return deployments;
+      if (!allow) return deployments;
       return deployments.filter((d) => {
-        const why = opts.allow!(d);
+        const why = allow(d);
         if (why) denied ??= why;
         return !why;
       });
