@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     'slot-s': opt.number(`measured seconds per arm per round (default ${FULL.slotS}, quick ${QUICK.slotS})`),
     'slot-warmup-s': opt.number(`unrecorded seconds at the start of each slot (default ${FULL.slotWarmupS}, quick ${QUICK.slotWarmupS})`),
     'warmup-s': opt.number(`warm-up seconds per arm per load (default ${FULL.warmupS}, quick ${QUICK.warmupS})`),
+    'jit-warmup-s': opt.number(`closed-loop (c=16) seconds per arm before the first load, for the JIT (default ${FULL.jitWarmupS}, quick ${QUICK.jitWarmupS})`),
     'latency-ms': opt.number('mock upstream latency', 0),
     connections: opt.number('open-loop connections from the load generator', 256),
     out: opt.string('results file (default bench/results/<date>-<scenario>.json)'),
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
   const results = await runOverhead({
     rps: a.rps, concurrency: a.concurrency, arms, rounds,
     slotS: a['slot-s'] ?? preset.slotS, slotWarmupS: a['slot-warmup-s'] ?? preset.slotWarmupS, warmupS: a['warmup-s'] ?? preset.warmupS,
+    jitWarmupS: a['jit-warmup-s'] ?? preset.jitWarmupS,
     latencyMs: a['latency-ms'], connections: a.connections, quick: a.quick,
   });
 

@@ -5,7 +5,7 @@ import { runOverhead, type OverheadOptions } from '../scenarios/overhead/index.j
 import { switchyardBuilt } from '../stack/index.js';
 
 const tiny: OverheadOptions = {
-  rps: [200], concurrency: [1, 4], arms: ['direct', 'bare-proxy'], rounds: 2, slotS: 0.3, slotWarmupS: 0.05, warmupS: 0.1,
+  rps: [200], concurrency: [1, 4], arms: ['direct', 'bare-proxy'], rounds: 2, slotS: 0.3, slotWarmupS: 0.05, warmupS: 0.1, jitWarmupS: 0.2,
   latencyMs: 0, connections: 32, quick: true,
 };
 

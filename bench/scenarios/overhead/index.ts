@@ -36,7 +36,7 @@ export async function runOverhead(o: OverheadOptions): Promise<ResultsFile<Overh
     for (const a of arms) await preflightChat(a.origin, CHAT_PATH, CHAT_BODY, a.request?.headers);
     const plan: SideBySidePlan = {
       loads: loadsFrom(o.rps, o.concurrency), rounds: o.rounds, slotS: o.slotS, slotWarmupS: o.slotWarmupS, warmupS: o.warmupS,
-      connections: o.connections, timeoutMs: 10_000 + o.latencyMs, request: { path: CHAT_PATH, body: CHAT_BODY },
+      jitWarmupS: o.jitWarmupS, connections: o.connections, timeoutMs: 10_000 + o.latencyMs, request: { path: CHAT_PATH, body: CHAT_BODY },
     };
     const baseline = arms.some((a) => a.id === 'direct') ? 'direct' : arms[0].id;
     const lg = await startLoadgen();

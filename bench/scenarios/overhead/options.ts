@@ -11,6 +11,8 @@ export interface OverheadOptions {
   slotS: number;
   slotWarmupS: number;
   warmupS: number;
+  /** closed-loop seconds per arm before the first load, for the JIT (see SideBySidePlan.jitWarmupS) */
+  jitWarmupS: number;
   /** mock upstream latency, ms */
   latencyMs: number;
   /** open-loop connections from the load generator */
@@ -20,8 +22,8 @@ export interface OverheadOptions {
   progress?: import('../../lib/index.js').Progress;
 }
 
-type Timing = Pick<OverheadOptions, 'rounds' | 'slotS' | 'slotWarmupS' | 'warmupS'>;
-/** 4 loads x 6 arms x (3 + 5 x 3.5) s ≈ 8 min */
-export const FULL: Timing = { rounds: 5, slotS: 3, slotWarmupS: 0.5, warmupS: 3 };
+type Timing = Pick<OverheadOptions, 'rounds' | 'slotS' | 'slotWarmupS' | 'warmupS' | 'jitWarmupS'>;
+/** 6 arms x 3 s + 4 loads x 6 arms x (3 + 5 x 3.5) s ≈ 8.5 min */
+export const FULL: Timing = { rounds: 5, slotS: 3, slotWarmupS: 0.5, warmupS: 3, jitWarmupS: 3 };
 /** 4 loads x 6 arms x (0.5 + 2 x 1.2) s ≈ 70 s */
-export const QUICK: Timing = { rounds: 2, slotS: 1, slotWarmupS: 0.2, warmupS: 0.5 };
+export const QUICK: Timing = { rounds: 2, slotS: 1, slotWarmupS: 0.2, warmupS: 0.5, jitWarmupS: 0 };

@@ -7,8 +7,8 @@ import { ALL_ARMS, runOverhead } from './index.js';
 import type { LoadFigures } from '../side-by-side/index.js';
 
 const TIMING = (quick: boolean) => quick
-  ? { rounds: 1, slotS: 0.4, slotWarmupS: 0.1, warmupS: 0.2 }
-  : { rounds: 1, slotS: 1.2, slotWarmupS: 0.2, warmupS: 0.5 };
+  ? { rounds: 1, slotS: 0.4, slotWarmupS: 0.1, warmupS: 0.2, jitWarmupS: 0 }
+  : { rounds: 1, slotS: 1.2, slotWarmupS: 0.2, warmupS: 0.5, jitWarmupS: 0 };
 
 export function overheadTargets(loads: LoadFigures[]): Target[] {
   const out: Target[] = [];

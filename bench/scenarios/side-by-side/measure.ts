@@ -21,21 +21,15 @@ const cpuDelta = (pid: number | undefined, before: number | null): number | null
 export async function measureSideBySide(plan: SideBySidePlan, arms: Arm[], upstream: StartedServer | null, lg: Loadgen, progress: Progress, watch: StartedServer[] = []): Promise<Measurements[]> {
   const watched = [...watch, ...(upstream ? [upstream] : []), ...arms.flatMap((a) => (a.server ? [a.server] : []))];
   const out: Measurements[] = [];
+  const jit: Load = { label: 'JIT warm-up', mode: { kind: 'closed', concurrency: 16 } };
+  for (const arm of plan.jitWarmupS ? arms : []) {
+    progress.step(`${arm.id} · JIT warm-up`, plan.jitWarmupS! * 1000);
+    const r = await lg.run(specFor(plan, jit, arm, 0, plan.jitWarmupS! * 1000));
+    if (r.ok === 0) throw new Error(`${arm.id}: no successful request during the JIT warm-up (${JSON.stringify(r.errorsByKind)})`);
+    assertAlive(watched);
+  }
   for (const load of plan.loads) {
-    const spec = (arm: Arm, warmupMs: number, durationMs: number): LoadSpec => ({
-      target: {
-        origin: arm.origin, path: arm.request?.path ?? plan.request.path, body: arm.request?.body ?? plan.request.body,
-        headers: { ...plan.request.headers, ...arm.request?.headers },
-      },
-      expectStatus: arm.expectStatus,
-      mode: load.mode,
-      durationMs,
-      warmupMs,
-      connections: load.mode.kind === 'closed' ? load.mode.concurrency : plan.connections,
-      timeoutMs: plan.timeoutMs,
-      recordHeader: arm.overheadHeader,
-    });
-
+    const spec = (arm: Arm, warmupMs: number, durationMs: number): LoadSpec => specFor(plan, load, arm, warmupMs, durationMs);
     for (const arm of arms) {
       if (plan.warmupS <= 0) break;
       progress.step(`${load.label} · ${arm.id} · warm-up`, plan.warmupS * 1000);
@@ -65,6 +59,22 @@ export async function measureSideBySide(plan: SideBySidePlan, arms: Arm[], upstr
     out.push({ load, slots });
   }
   return out;
+}
+
+function specFor(plan: SideBySidePlan, load: Load, arm: Arm, warmupMs: number, durationMs: number): LoadSpec {
+  return {
+    target: {
+      origin: arm.origin, path: arm.request?.path ?? plan.request.path, body: arm.request?.body ?? plan.request.body,
+      headers: { ...plan.request.headers, ...arm.request?.headers },
+    },
+    expectStatus: arm.expectStatus,
+    mode: load.mode,
+    durationMs,
+    warmupMs,
+    connections: load.mode.kind === 'closed' ? load.mode.concurrency : plan.connections,
+    timeoutMs: plan.timeoutMs,
+    recordHeader: arm.overheadHeader,
+  };
 }
 
 function assertAlive(servers: StartedServer[]): void {

@@ -32,6 +32,12 @@ export interface SideBySidePlan {
   slotWarmupS: number;
   /** unrecorded seconds per arm before the first round of each load */
   warmupS: number;
+  /**
+   * Unrecorded seconds per arm, once, before the first load: a closed loop at concurrency 16, so that every
+   * arm's JIT has compiled its hot path (a few thousand requests at 500 RPS leave the optimising compiler's
+   * threads busy, and their CPU was counted as the gateway's per-request cost). 0 or absent: none.
+   */
+  jitWarmupS?: number;
   /** open-loop connections from the load generator (closed loop uses one per client) */
   connections: number;
   timeoutMs: number;
@@ -63,5 +69,5 @@ export function loadsFrom(rps: number[], concurrency: number[]): Load[] {
 
 /** Expected wall time, for the progress display. */
 export function expectedMs(p: SideBySidePlan, arms: number): number {
-  return p.loads.length * arms * (p.warmupS + p.rounds * (p.slotS + p.slotWarmupS)) * 1000;
+  return (arms * (p.jitWarmupS ?? 0) + p.loads.length * arms * (p.warmupS + p.rounds * (p.slotS + p.slotWarmupS))) * 1000;
 }
