@@ -36,6 +36,12 @@ export class RequestState {
   principal?: { keyId: string; keyName: string; teamId?: string; customerId?: string };
   /** Cost of the request in USD (set by governance at settlement). */
   costUsd?: number;
+  /**
+   * The generation of provider instances current when the request started (set by the worker's provider
+   * reloader, which closes a replaced generation once its requests are done); -1 when not tracked.
+   * A field rather than a WeakMap entry per request: cheaper to set, and no ephemeron for the GC to trace.
+   */
+  providerGeneration = -1;
 
   constructor(readonly requestId: string, readonly route: string) {}
 

@@ -6,6 +6,7 @@
  */
 import type { ResolvedConfig, ResolvedProvider } from '../config/index.js';
 import type { GatewayState } from '../core/pipeline.js';
+import type { RequestState } from '../core/request-state.js';
 import type { ProviderOverlay } from '../governance/provider-config.js';
 import type { Provider } from '../providers/index.js';
 import { createProviderInstances, DeploymentCatalog, Router, type Providers, type RouterEvents } from '../router/index.js';
@@ -17,7 +18,6 @@ export class ProviderReloader {
   /** Source config per provider name, to tell changed providers from unchanged ones. */
   private readonly sources = new Map<string, string>();
   private generation = 0;
-  private readonly started = new WeakMap<object, number>();
   private readonly inFlight = new Map<number, number>();
   private retired: Array<{ generation: number; providers: Provider[] }> = [];
 
@@ -34,15 +34,15 @@ export class ProviderReloader {
   /** Every provider instance in use now (closed on shutdown). */
   get instances(): Providers { return this.current; }
 
-  requestStarted(ctx: object): void {
-    this.started.set(ctx, this.generation);
+  requestStarted(st: RequestState): void {
+    st.providerGeneration = this.generation;
     this.inFlight.set(this.generation, (this.inFlight.get(this.generation) ?? 0) + 1);
   }
 
-  requestFinished(ctx: object): void {
-    const g = this.started.get(ctx);
-    if (g === undefined) return;
-    this.started.delete(ctx);
+  requestFinished(st: RequestState): void {
+    const g = st.providerGeneration;
+    if (g < 0) return;
+    st.providerGeneration = -1;
     const n = (this.inFlight.get(g) ?? 1) - 1;
     if (n > 0) this.inFlight.set(g, n);
     else this.inFlight.delete(g);
