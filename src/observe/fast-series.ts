@@ -30,13 +30,15 @@ abstract class FastSeries<S> {
   /** The series record for these label values (in labelNames order), created on first use. */
   protected at(values: readonly string[]): S {
     let plain = true;
-    for (let i = 0; i < values.length && plain; i++) plain = values[i].indexOf(SEP) === -1;
+    // A value that is not a string (an undefined error type from a malformed upstream answer) takes the slow
+    // path too: updating a metric must never throw in the request's finish hook.
+    for (let i = 0; i < values.length && plain; i++) plain = typeof values[i] === 'string' && values[i].indexOf(SEP) === -1;
     const map = plain ? this.series : this.odd;
     const id = plain ? (values.length === 1 ? values[0] : values.join(SEP)) : JSON.stringify(values);
     let s = map.get(id);
     if (!s) {
       const labels: Labels = {};
-      for (let i = 0; i < this.labelNames.length; i++) labels[this.labelNames[i]] = values[i] ?? '';
+      for (let i = 0; i < this.labelNames.length; i++) labels[this.labelNames[i]] = String(values[i] ?? '');
       s = this.create(labels);
       map.set(id, s);
     }

@@ -56,4 +56,9 @@ test('label values that contain the separator do not merge series; invalid amoun
   const h = new FastHistogram('odd_seconds', 'h', ['a'], [1], registry);
   h.observe(['a'], Number.NaN);
   assert.equal((await h.get()).values.length, 0);
+  // A label value that is not a string at run time (typed away, e.g. an upstream's missing error type) does not throw.
+  const e = new FastCounter('odd_errors_total', 'c', ['provider', 'type'], registry);
+  e.inc(['up', undefined as unknown as string]);
+  e.inc(['up', undefined as unknown as string]);
+  assert.deepEqual((await e.get()).values.map((v) => [v.labels, v.value]), [[{ provider: 'up', type: '' }, 2]]);
 });
