@@ -1,5 +1,6 @@
 export { createLogger, REDACT_PATHS, type Logger } from './logger.js';
 export { WorkerMetrics, type WorkerMetricsOptions } from './metrics.js';
+export { FastCounter, FastHistogram } from './fast-series.js';
 export { LabelLimiter, statusClass, CIRCUIT_VALUE, type CircuitStatus } from './labels.js';
 export { NodeMetrics, METRICS_CONTENT_TYPE, type ClusterMetricsSource, type NodeMetricsOptions } from './aggregate.js';
 export { type DeploymentGaugeView, type ClusterCircuitSource } from './routing-gauges.js';

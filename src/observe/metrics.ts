@@ -1,11 +1,11 @@
 /**
- * Per-worker metrics (prom-client). Each worker owns a registry; the main thread gathers them and serves
- * one exposition per node (aggregate.ts). Label values are bounded (labels.ts): models, deployments, keys
+ * Per-worker metrics in a prom-client registry (the per-request series through fast-series.ts). Each worker
+ * owns a registry; the main thread gathers them and serves one exposition per node (aggregate.ts). Label values are bounded (labels.ts): models, deployments, keys
  * and teams beyond a configured number of distinct values are reported as "other", so a client cannot blow
  * up cardinality with made-up names.
  */
 import { performance } from 'node:perf_hooks';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import type { RequestState } from '../core/request-state.js';
 import type { HttpContext } from '../http/index.js';
 import { DEFAULT_MAX_LABEL_VALUES, LabelLimiter, statusClass } from './labels.js';

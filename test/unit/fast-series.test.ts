@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AggregatorRegistry, Counter, Histogram, Registry } from 'prom-client';
-import { FastCounter, FastHistogram } from '../../src/observe/fast-series.js';
+import { FastCounter, FastHistogram } from '../../src/observe/index.js';
 
 const BUCKETS = [0.001, 0.01, 0.1, 1];
 const OBSERVATIONS: Array<[string, string, number]> = [
