@@ -58,7 +58,6 @@ export const badRequest = (message: string, param: string | null = null, code: s
 export const notFound = (message: string, code: string, param: string | null = null) =>
   new GatewayError({ status: 404, type: 'not_found_error', message, code, param });
 
-/** Turns anything thrown into a GatewayError without leaking internals to the client. */
 /**
  * This node cannot take the request (too much in flight, or out of descriptors): 503 with Retry-After, so
  * clients and load balancers go elsewhere. The router holds it against no deployment.
@@ -66,6 +65,7 @@ export const notFound = (message: string, code: string, param: string | null = n
 export const overloadedError = (message = 'This gateway node has too many requests in flight; retry shortly or use another node.') =>
   new GatewayError({ status: 503, type: 'overloaded_error', code: 'gateway_overloaded', retryAfter: 1, message });
 
+/** Turns anything thrown into a GatewayError without leaking internals to the client. */
 export function toGatewayError(err: unknown): GatewayError {
   if (err instanceof GatewayError) return err;
   return new GatewayError({ status: 500, type: 'api_error', message: 'internal gateway error', code: 'internal_error' });

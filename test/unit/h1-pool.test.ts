@@ -56,27 +56,17 @@ async function upstream(handle?: (req: IncomingMessage, res: ServerResponse, bod
 const transport = (origin: string, maxConnections: number) => new HttpTransport({ provider: 'up', baseUrl: `${origin}/v1`, connectTimeoutMs: 2000, timeoutMs: 5000, maxConnections });
 const h1Pool = (origin: string, maxConnections: number) => new H1Pool(origin, { maxConnections, connectTimeoutMs: 2000, timeoutMs: 5000, keepAliveTimeoutMs: 30_000 });
 
-/** Runs `fn` with a transport to `u`, then closes both. */
-async function withTransport(u: Upstream, maxConnections: number, fn: (t: HttpTransport) => Promise<void>): Promise<void> {
-  const t = transport(u.origin, maxConnections);
+/** Runs `fn` with `client` (a transport or a pool to `u`), then closes both. */
+async function using<C extends { close(): Promise<void> }>(u: Upstream, client: C, fn: (c: C) => Promise<void>): Promise<void> {
   try {
-    await fn(t);
+    await fn(client);
   } finally {
-    await t.close();
+    await client.close();
     await u.close();
   }
 }
-
-/** Runs `fn` with a pool to `u`, then closes both. */
-async function withPool(u: Upstream, maxConnections: number, fn: (pool: H1Pool) => Promise<void>): Promise<void> {
-  const pool = h1Pool(u.origin, maxConnections);
-  try {
-    await fn(pool);
-  } finally {
-    await pool.close();
-    await u.close();
-  }
-}
+const withTransport = (u: Upstream, maxConnections: number, fn: (t: HttpTransport) => Promise<void>) => using(u, transport(u.origin, maxConnections), fn);
+const withPool = (u: Upstream, maxConnections: number, fn: (pool: H1Pool) => Promise<void>) => using(u, h1Pool(u.origin, maxConnections), fn);
 
 const post = async (t: HttpTransport, i: number) => {
   const c = call();
