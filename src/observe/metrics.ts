@@ -114,11 +114,13 @@ export class WorkerMetrics {
   }
 
   finished(ctx: HttpContext): void {
+    // Read first: the request's duration ends here, not after this method's own bookkeeping.
+    const seconds = (performance.now() - ctx.start) / 1000;
     this.inFlightNow--;
     const provider = this.providers.value(ctx.provider);
     const model = this.models.value(ctx.model);
     this.requests.inc([ctx.route, provider, model, String(ctx.status)]);
-    this.requestDuration.observe([ctx.route, statusClass(ctx.status)], (performance.now() - ctx.start) / 1000);
+    this.requestDuration.observe([ctx.route, statusClass(ctx.status)], seconds);
     if (ctx.route === 'not_found') return;
     this.overhead.observe([ctx.route], (ctx.reportedOverheadUs ?? ctx.overheadUs()) / 1e6);
     if (!provider) return;
