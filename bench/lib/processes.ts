@@ -67,6 +67,8 @@ export interface Service {
   /** the last lines the child wrote to stderr/stdout, for error messages */
   outputTail(): string;
   alive(): boolean;
+  /** how the child ended ("code 1", "signal SIGSEGV"); undefined while it runs */
+  exitStatus(): string | undefined;
   /** SIGTERM, then SIGKILL after `graceMs` */
   stop(graceMs?: number): Promise<void>;
 }
@@ -85,7 +87,11 @@ export async function spawnService(opts: ServiceOptions): Promise<Service> {
     if (tail.length > TAIL_LINES) tail.shift();
   };
   let exited = false;
-  child.once('exit', () => { exited = true; });
+  let exitStatus: string | undefined;
+  child.once('exit', (code, signal) => {
+    exited = true;
+    exitStatus = signal ? `signal ${signal}` : `code ${code}`;
+  });
   createInterface({ input: child.stderr! }).on('line', remember);
   const stdout = createInterface({ input: child.stdout! });
   stdout.on('line', remember);
@@ -97,6 +103,7 @@ export async function spawnService(opts: ServiceOptions): Promise<Service> {
     child,
     outputTail: () => tail.join('\n'),
     alive: () => !exited,
+    exitStatus: () => exitStatus,
     stop: (graceMs = 2000) => stopChild(child, () => exited, graceMs),
   };
 

@@ -90,8 +90,10 @@ test('spawnService waits for the ready line, reports early death with output, an
   });
   assert.equal(s.port, 4321);
   assert.equal(s.alive(), true);
+  assert.equal(s.exitStatus(), undefined);
   await s.stop();
   assert.equal(s.alive(), false);
+  assert.equal(s.exitStatus(), 'signal SIGTERM');
   assert.throws(() => process.kill(s.pid, 0), /ESRCH/);
 
   await assert.rejects(

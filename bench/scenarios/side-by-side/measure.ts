@@ -79,7 +79,7 @@ function specFor(plan: SideBySidePlan, load: Load, arm: Arm, warmupMs: number, d
 
 function assertAlive(servers: StartedServer[]): void {
   for (const s of servers) {
-    if (!s.service.alive()) throw new Error(`${s.service.name} died during the benchmark\n--- output ---\n${s.service.outputTail()}`);
+    if (!s.service.alive()) throw new Error(`${s.service.name} died during the benchmark (${s.service.exitStatus()})\n--- output ---\n${s.service.outputTail()}`);
   }
 }
 

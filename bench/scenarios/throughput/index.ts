@@ -76,7 +76,7 @@ export const throughput: Scenario = {
           ctx.progress.step(`open ${rps} rps, ${LATENCY_MS} ms upstream, ${durationS} s`, (durationS + 3) * 1000);
           steps.push({ rps, durationS, ...(await openStep(lg, { origin: sy.origin, pid }, rps, durationS, LATENCY_MS)) });
           // A gateway that died would otherwise show up only as connection errors of the steps after it.
-          if (!sy.service.alive()) throw new Error(`the gateway died during the ${rps} RPS step\n--- output ---\n${sy.service.outputTail()}`);
+          if (!sy.service.alive()) throw new Error(`the gateway died during the ${rps} RPS step (${sy.service.exitStatus()})\n--- output ---\n${sy.service.outputTail()}`);
         }
         // The gateway goes first, so that a backlog it may still be working off cannot slow the direct run.
         await sy.service.stop();
