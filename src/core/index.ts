@@ -4,3 +4,4 @@ export { RequestState } from './request-state.js';
 export type { ResponseSink } from './sink.js';
 export type { Target } from './resolve.js';
 export { unary, streamed, target, route, type GatewayState } from './pipeline.js';
+export { openFilesLimit, freeDescriptors } from './descriptors.js';

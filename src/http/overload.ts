@@ -5,22 +5,10 @@
  * Refusing new model calls with a fast 503 + Retry-After above a cap keeps the accepted ones healthy and
  * tells clients (and load balancers) to go elsewhere.
  */
-import { readFileSync } from 'node:fs';
+export { openFilesLimit } from '../core/descriptors.js';
 
 /** Descriptors kept back for listeners, lmdb, cluster links, logs and admin connections. */
 const RESERVED_FDS = 512;
-
-/** The soft "Max open files" limit of this process (Linux), or undefined when it cannot be read. */
-export function openFilesLimit(): number | undefined {
-  try {
-    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
-    const soft = line?.split(/\s{2,}/)[1];
-    const n = Number(soft);
-    return Number.isFinite(n) && n > 0 ? n : undefined; // "unlimited" -> undefined
-  } catch {
-    return undefined;
-  }
-}
 
 /** The node-wide in-flight cap: configured, else two descriptors per request within the open-files limit. */
 export function nodeInFlightCap(configured: number | undefined, fdLimit: number | undefined): number | undefined {

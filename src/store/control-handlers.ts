@@ -32,6 +32,11 @@ export function startRequestLog(
 ): RequestLogStore | undefined {
   if (cfg && !cfg.enabled) return undefined;
   const store = new RequestLogStore(join(dataDir, 'logs'), { nodeId, retentionMs: cfg?.retentionMs ?? 7 * 86_400_000 });
+  try {
+    store.prepareWriter();
+  } catch (err) {
+    onError(err); // the first append tries again
+  }
   serveRequestLog(store, handle, onError);
   store.startSweeper(cfg?.sweepIntervalMs ?? 60_000, onError);
   return store;

@@ -8,6 +8,7 @@ import { rm } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import * as lmdb from 'lmdb';
 import type { Database, RootDatabase } from 'lmdb';
+import { descriptorHeadroom, DescriptorsExhaustedError } from './descriptor-headroom.js';
 import type { LogKey, RequestLogEntry } from './request-log-entry.js';
 
 /** What the store keeps about a segment without opening it. Times are entry (arrival) times, epoch ms. */
@@ -64,6 +65,8 @@ export class LogSegment implements SegmentStats {
   /** The database, opening the environment if needed. */
   db(): LogDb {
     if (!this.database) {
+      // A failed open part-way corrupts lmdb-js's heap; see descriptor-headroom.ts.
+      if (!descriptorHeadroom.allowsOpen()) throw new DescriptorsExhaustedError(`request-log segment ${this.name}`);
       // Reopening while a close is still pending is fine: lmdb-js shares (and counts) environments per path.
       this.root = lmdb.open({ path: this.path, compression: true });
       this.database = this.root.openDB<RequestLogEntry, LogKey>({ name: DB_NAME });

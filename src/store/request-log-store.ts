@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cursorKey, DEFAULT_PAGE, matches, MAX_PAGE, type LogFilter, type LogQuery } from './log-query.js';
 import { compareKeys, encodeCursor, entryKey, type LogKey, type RequestLogEntry, type WorkerLogEntry } from './request-log-entry.js';
+import { DescriptorsExhaustedError } from './descriptor-headroom.js';
 import { LogSegment, type LogDb, type SegmentStats } from './log-segment.js';
 import { SegmentCatalog } from './segment-catalog.js';
 import { newestFirst, type SegmentAccess } from './segment-merge.js';
@@ -103,18 +104,21 @@ export class RequestLogStore {
   append(batch: WorkerLogEntry[]): Promise<boolean> {
     if (this.closed) return Promise.reject(new Error('request log store is closed'));
     if (batch.length === 0) return Promise.resolve(true);
-    let w = this.writer ?? this.startWriter();
+    const first = this.writer ?? this.openWriter();
+    if (!first) throw new DescriptorsExhaustedError('a request-log segment');
+    let w: LogSegment = first;
     let db = w.db();
     let last: Promise<boolean> | undefined;
     let retired: Promise<void>[] | undefined;
     for (const x of batch) {
-      if (w.count >= this.rotateEntries) {
+      // Without descriptors for a new segment the full one keeps filling: a longer segment costs nothing.
+      const next: LogSegment | undefined = w.count >= this.rotateEntries ? this.openWriter() : undefined;
+      if (next) {
         // Entries so far went to the old segment, the rest go to the new one: nothing lost, order kept per segment.
         if (last) w.lastWrite = last;
-        const full = w;
-        w = this.startWriter();
+        (retired ??= []).push(this.retire(w));
+        w = next;
         db = w.db();
-        (retired ??= []).push(this.retire(full));
       }
       // Stamped in place: the batch was structured-cloned from a worker and is ours (a copy per entry cost more than the write).
       const e = x as RequestLogEntry;
@@ -122,11 +126,11 @@ export class RequestLogStore {
       e.seq = this.seq++;
       w.note(e.time);
       w.count++;
+      this.total++;
       last = db.put(entryKey(e), e);
       this.recent.push(e);
     }
     w.lastWrite = last;
-    this.total += batch.length;
     if (this.recent.length > TAIL_WINDOW * 2) this.recent = this.recent.slice(-TAIL_WINDOW);
     if (!retired) return last!;
     return Promise.all([last!, ...retired]).then(([ok]) => ok);
@@ -248,9 +252,25 @@ export class RequestLogStore {
     return segs;
   }
 
-  private startWriter(): LogSegment {
-    const id = this.lastId = Math.max(Date.now(), this.lastId + 1);
+  /**
+   * Opens the writer now rather than at the first append. A node calls this at start-up, while descriptors
+   * are plentiful: under a burst that uses them up, the first append could not open a segment.
+   */
+  prepareWriter(): void {
+    if (!this.closed && !this.writer) this.openWriter();
+  }
+
+  /** A new writer segment, opened; undefined when the process lacks the descriptors to open one. */
+  private openWriter(): LogSegment | undefined {
+    const id = Math.max(Date.now(), this.lastId + 1);
     const seg = new LogSegment(id, join(this.segDir, segmentFile(id)));
+    try {
+      seg.db();
+    } catch (err) {
+      if (err instanceof DescriptorsExhaustedError) return undefined;
+      throw err;
+    }
+    this.lastId = id;
     seg.settled = false;
     this.segments.push(seg);
     this.writer = seg;

@@ -8,12 +8,14 @@
  * is measured again on the next start. The writer is never cataloged.
  */
 import { open, type RootDatabase } from 'lmdb';
+import { descriptorHeadroom, DescriptorsExhaustedError } from './descriptor-headroom.js';
 import type { SegmentStats } from './log-segment.js';
 
 export class SegmentCatalog {
   private readonly root: RootDatabase<SegmentStats, number>;
 
   constructor(path: string) {
+    if (!descriptorHeadroom.allowsOpen()) throw new DescriptorsExhaustedError('the request-log segment catalog');
     this.root = open<SegmentStats, number>({ path });
   }
 
