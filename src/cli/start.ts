@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { spawnWorkersEarly } from '../node/early-workers.js';
+import { applyHeapGrowth } from '../node/heap-growth.js';
 import { createLogger } from '../observe/logger.js';
 
 const int = (name: string) => (v: string) => {
@@ -47,6 +48,7 @@ export function startCommand(): Command {
         }
         throw err;
       }
+      applyHeapGrowth(cfg.heapGrowthPercent);
       // The workers load their modules on the other cores while this thread loads the control plane's.
       const early = spawnWorkersEarly(cfg);
       const { handleSignals, startNode, StartupError } = await import('../node/index.js');

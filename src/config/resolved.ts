@@ -92,6 +92,11 @@ export interface ResolvedConfig {
   /** Node-wide cap on requests in flight (undefined: derived from the open-files limit, see http/overload.ts). */
   maxInFlight?: number;
   shutdownTimeoutMs: number;
+  /**
+   * V8's heap growing factor, in percent over the live size, for every thread of the node (0: V8 picks it,
+   * up to 4x). Optional so hand-built configs in tests stay valid.
+   */
+  heapGrowthPercent?: number;
   allowJsFallback: boolean;
   logLevel: string;
   dataDir: string;

@@ -118,6 +118,8 @@ export const configSchema = z.object({
     /** Requests in flight on this node before new model calls get 503 (0 or absent: derived from the open-files limit). */
     max_in_flight: z.number().int().nonnegative().optional(),
     shutdown_timeout_ms: z.number().int().nonnegative().optional(),
+    /** How far a V8 heap may grow past its live size before the next full GC, in percent (0: V8's own factor). */
+    heap_growth_percent: z.number().int().min(0).max(1000).optional(),
     allow_js_fallback: z.boolean().optional(),
   }).strict().optional(),
   logging: z.object({
