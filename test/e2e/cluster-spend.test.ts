@@ -49,6 +49,16 @@ describe('cluster-wide spend through real gateway nodes', { timeout: 120_000 }, 
     return body.data.filter((x) => x.key === keyId).reduce((s, x) => s + x.spend_usd, 0);
   }
 
+  /** For a convergence failure: each node's member view and its last cluster log lines. */
+  async function clusterViews(on: GatewayNode[]): Promise<string> {
+    const views = await Promise.all(on.map(async (n) => {
+      const members = await n.status().then((s) => s.members.map((m) => `${m.node_id.slice(-6)}:${m.state}`).join(' '), (e: Error) => e.message);
+      const log = n.output().split('\n').filter((l) => l.includes('"component":"cluster"')).slice(-15).join('\n');
+      return `--- ${n.spec.name} (${n.nodeId.slice(-6)}) sees ${members}\n${log}`;
+    }));
+    return views.join('\n');
+  }
+
   async function converged(on: GatewayNode[], label: string): Promise<number> {
     const want = sent * COST;
     let last: number[] = [];
@@ -58,7 +68,7 @@ describe('cluster-wide spend through real gateway nodes', { timeout: 120_000 }, 
         return last.every((x) => Math.abs(x - want) < 1e-9);
       }, 30_000, 100);
     } catch (err) {
-      throw new Error(`${(err as Error).message}: want $${want.toFixed(2)}, nodes have ${last.map((x) => `$${x.toFixed(2)}`).join(', ')}`);
+      throw new Error(`${(err as Error).message}: want $${want.toFixed(2)}, nodes have ${last.map((x) => `$${x.toFixed(2)}`).join(', ')}\n${await clusterViews(on)}`);
     }
   }
 
