@@ -5,7 +5,6 @@
  * Refusing new model calls with a fast 503 + Retry-After above a cap keeps the accepted ones healthy and
  * tells clients (and load balancers) to go elsewhere.
  */
-export { openFilesLimit } from '../core/descriptors.js';
 
 /** Descriptors kept back for listeners, lmdb, cluster links, logs and admin connections. */
 const RESERVED_FDS = 512;

@@ -5,9 +5,10 @@
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { adminRoutes, providerRoutes } from '../admin/index.js';
 import { ingressRoutes, openaiDialect, PREFIX_DIALECTS } from '../api/index.js';
+import { openFilesLimit } from '../core/descriptors.js';
 import { GatewayError } from '../core/errors.js';
 import { observeStreamGaps, type GatewayState } from '../core/pipeline.js';
-import { DataPlane, nodeInFlightCap, openFilesLimit, workerInFlightCap, type HttpContext } from '../http/index.js';
+import { DataPlane, nodeInFlightCap, workerInFlightCap, type HttpContext } from '../http/index.js';
 import { createLogger, createTracing, observeRoutes, RequestLogQueue, settleLogEntry, shouldLog, toLogEntry, WorkerMetrics } from '../observe/index.js';
 import type { RequestState } from '../core/request-state.js';
 import type { WorkerLogEntry } from '../store/index.js';

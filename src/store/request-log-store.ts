@@ -110,15 +110,21 @@ export class RequestLogStore {
     let db = w.db();
     let last: Promise<boolean> | undefined;
     let retired: Promise<void>[] | undefined;
+    let canRotate = true;
     for (const x of batch) {
-      // Without descriptors for a new segment the full one keeps filling: a longer segment costs nothing.
-      const next: LogSegment | undefined = w.count >= this.rotateEntries ? this.openWriter() : undefined;
-      if (next) {
-        // Entries so far went to the old segment, the rest go to the new one: nothing lost, order kept per segment.
-        if (last) w.lastWrite = last;
-        (retired ??= []).push(this.retire(w));
-        w = next;
-        db = w.db();
+      if (canRotate && w.count >= this.rotateEntries) {
+        const next = this.openWriter();
+        if (next) {
+          // Entries so far went to the old segment, the rest go to the new one: nothing lost, order kept per segment.
+          if (last) w.lastWrite = last;
+          (retired ??= []).push(this.retire(w));
+          w = next;
+          db = w.db();
+        } else {
+          // No descriptors for a new segment: the full one keeps filling (a longer segment costs nothing),
+          // and the next batch tries again.
+          canRotate = false;
+        }
       }
       // Stamped in place: the batch was structured-cloned from a worker and is ours (a copy per entry cost more than the write).
       const e = x as RequestLogEntry;

@@ -10,7 +10,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { nodeInFlightCap, openFilesLimit, workerInFlightCap } from '../../src/http/index.js';
+import { openFilesLimit } from '../../src/core/index.js';
+import { nodeInFlightCap, workerInFlightCap } from '../../src/http/index.js';
 import { adminHeaders, startNode, type NodeHandle } from '../helpers/node-process.js';
 
 const ANSWER = JSON.stringify({
