@@ -169,15 +169,30 @@ async function drain(timeoutMs: number): Promise<void> {
   while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   // Let the last responses leave uWS's buffers before the sockets are closed.
   await new Promise((r) => setTimeout(r, 200));
+  const leftOver = inFlight;
+  // Requests past the deadline are cut off now, not after the upstream connections close: closing the server
+  // aborts them (their upstream calls are cancelled, so the pools below close at once), and the supervisor
+  // would otherwise give up on this thread while it still holds uWS sockets, which aborts the whole process.
+  plane.close();
+  // The cut-off requests settle on the next turns of the loop (status 499, usage so far).
+  if (leftOver > 0) await new Promise((r) => setTimeout(r, 50));
   // Spend, rate and routing observations of the last requests must reach the control plane before exit.
   flushOutboxes();
-  send({ type: 'drained', inFlight });
+  send({ type: 'drained', inFlight: leftOver });
   requestLog?.stop();
-  await Promise.allSettled([...reloader.instances.keyed.values()].flat().map((k) => k.provider.close()));
-  await tracing?.shutdown().catch(() => { /* the collector is gone; spans are lost, the node still stops */ });
+  // Bounded: an upstream that never answers must not hold the node's exit past the supervisor's grace period.
+  await settleWithin(CLOSE_GRACE_MS, Promise.allSettled([...reloader.instances.keyed.values()].flat().map((k) => k.provider.close())));
+  await settleWithin(CLOSE_GRACE_MS, tracing?.shutdown().catch(() => { /* the collector is gone; spans are lost, the node still stops */ }));
   log.flush();
-  plane.close();
   process.exit(0);
+}
+
+/** What the worker gives each of its closing steps after the drain (the supervisor waits 2 s past the drain). */
+const CLOSE_GRACE_MS = 600;
+function settleWithin(ms: number, p: Promise<unknown> | undefined): Promise<unknown> {
+  if (!p) return Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([p, new Promise((r) => { timer = setTimeout(r, ms); })]).finally(() => clearTimeout(timer));
 }
 
 /** Accepts connections once the supervisor says so: after it sent the snapshots this worker needs first. */

@@ -12,6 +12,7 @@ import { freshRequest } from '../helpers/fresh-http.js';
 import { spawn } from 'node:child_process';
 import { sample, scrape } from '../helpers/metrics.js';
 import { adminHeaders, ADMIN_TOKEN, cleanEnv, CLI, runCli, startNode } from '../helpers/node-process.js';
+import { spawnOpenAIMock } from '../mocks/spawn.js';
 
 const chatBody = (text: string, model = 'mock/echo') => JSON.stringify({ model, messages: [{ role: 'user', content: text }] });
 const post = (url: string, body: string) => fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
@@ -94,6 +95,40 @@ test('SIGTERM drains: in-flight requests finish, new connections are refused, ex
   }
   assert.equal(await node.exited, 0);
   assert.match(node.output(), /shutting down: draining in-flight requests/);
+});
+
+test('SIGTERM with requests that outlive the shutdown timeout: they are cut off, the node still exits 0 and stops cleanly', async () => {
+  // A real upstream over sockets that answers after 60 s: the requests are still waiting on it at the deadline.
+  const mock = await spawnOpenAIMock({ latencyMs: 60_000 });
+  const node = await startNode({
+    workers: 2,
+    config: {
+      providers: { up: { type: 'custom', base_url: mock.url, api_key: 'k' } },
+      server: { shutdown_timeout_ms: 500 },
+    },
+  });
+  try {
+    const count = 40;
+    const inflight = Promise.all(Array.from({ length: count }, () => freshRequest(`${node.url}/v1/chat/completions`, { method: 'POST', body: chatBody('never answered', 'up/gpt-4o-mini') })
+      .then((r) => r.status, (e: Error) => e.message)));
+    for (let i = 0; i < 200 && (await metricValue(node.url, 'switchyard_in_flight_requests')) < count + 1; i++) await new Promise((r) => setTimeout(r, 20));
+    const t0 = Date.now();
+    node.proc.kill('SIGTERM');
+    // Before the fix, a worker still waited on its upstream connections when the supervisor gave up on it, and
+    // a thread that ends with open uWS sockets aborts the whole process (SIGABRT, exit code null).
+    const code = await node.exited;
+    assert.equal(code, 0, node.output().slice(-3000));
+    assert.ok(Date.now() - t0 < 2_500, `stopped in ${Date.now() - t0} ms with a 500 ms shutdown timeout`);
+    assert.match(node.output(), /shutdown timeout reached with requests still in flight/);
+    assert.match(node.output(), /"msg":"stopped"/);
+    // Every client learns its request is over (the connection closes); none waits out the upstream's minute.
+    const results = await inflight;
+    assert.equal(results.length, count);
+    for (const r of results) assert.notEqual(r, 200);
+  } finally {
+    await node.stop('SIGKILL');
+    await mock.close();
+  }
 });
 
 test('refuses to start on the JavaScript fallback of uWS unless allowed', async () => {
