@@ -5,3 +5,4 @@ export type { ResponseSink } from './sink.js';
 export type { Target } from './resolve.js';
 export { unary, streamed, target, route, type GatewayState } from './pipeline.js';
 export { openFilesLimit, freeDescriptors } from './descriptors.js';
+export { newRequestId } from './request-id.js';

@@ -3,10 +3,10 @@
  * so that a failure inside one request becomes an error response for that request and never takes the
  * worker down.
  */
-import { randomUUID } from 'node:crypto';
 import uWS from 'uWebSockets.js';
 import type { HttpRequest, HttpResponse, TemplatedApp, us_listen_socket } from 'uWebSockets.js';
 import { GatewayError, overloadedError, toGatewayError } from '../core/errors.js';
+import { newRequestId } from '../core/index.js';
 import { readBody, tooLarge } from './body.js';
 import { HttpContext, type ContextHooks, type Dialect } from './context.js';
 import { sendError } from './respond.js';
@@ -66,7 +66,7 @@ export class DataPlane {
 
   private context(res: HttpResponse, req: HttpRequest, name: string, dialect: Dialect): HttpContext {
     const given = req.getHeader('x-request-id');
-    const id = given && REQUEST_ID_OK.test(given) ? given : randomUUID();
+    const id = given && REQUEST_ID_OK.test(given) ? given : newRequestId();
     const ctx = new HttpContext(res, id, name, dialect, this.opts.hooks);
     this.opts.onRequestStart?.(ctx);
     return ctx;
