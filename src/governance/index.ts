@@ -14,4 +14,4 @@ export { Enforcer, estimateTokens, type Ticket, type PriceFn } from './enforcer.
 export { GovernanceService, type Actor, type GovernanceStore } from './service.js';
 export { queryUsage, DIMENSIONS, type UsageQuery, type Dimension } from './usage.js';
 export { AuditChain, type NodeAuditEntry } from './audit-chain.js';
-export { createConcurrencyBuffer, resetWorkerRow, SharedConcurrency } from './shared-concurrency.js';
+export { createConcurrencyBuffer, NodeInFlight, resetWorkerRow, SharedConcurrency } from './shared-concurrency.js';

@@ -4,10 +4,16 @@
  * own row first and then summing all rows, and backs out if the sum went over the limit. With sequentially
  * consistent Atomics two workers racing for the last slot can both back out, but never both get in. A
  * restarted worker's row is zeroed by the main thread, so a crash cannot leak slots.
+ *
+ * Each row ends with one more counter: the worker's requests in flight, which load shedding sums over the
+ * node (see NodeInFlight).
  */
 import type { RateScope } from './rate-limit.js';
 
 export const CONCURRENCY_SLOTS = 4096;
+/** Per worker: the scope slots, then the in-flight count (slotOf never reaches it). */
+const ROW = CONCURRENCY_SLOTS + 1;
+const IN_FLIGHT = CONCURRENCY_SLOTS;
 
 /** Maps a scope ("key:<id>", "team:<id>") to a slot; collisions only make limits stricter, never looser. */
 export function slotOf(level: string, id: string): number {
@@ -18,12 +24,12 @@ export function slotOf(level: string, id: string): number {
 }
 
 export function createConcurrencyBuffer(workers: number): SharedArrayBuffer {
-  return new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * CONCURRENCY_SLOTS * workers);
+  return new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * ROW * workers);
 }
 
 /** Zeroes a worker's row (the main thread does this before a worker starts or restarts). */
 export function resetWorkerRow(buf: SharedArrayBuffer, worker: number): void {
-  new Int32Array(buf, worker * CONCURRENCY_SLOTS * Int32Array.BYTES_PER_ELEMENT, CONCURRENCY_SLOTS).fill(0);
+  new Int32Array(buf, worker * ROW * Int32Array.BYTES_PER_ELEMENT, ROW).fill(0);
 }
 
 export class SharedConcurrency {
@@ -32,19 +38,17 @@ export class SharedConcurrency {
 
   constructor(buf: SharedArrayBuffer, private readonly worker: number) {
     this.all = new Int32Array(buf);
-    this.rows = this.all.length / CONCURRENCY_SLOTS;
+    this.rows = this.all.length / ROW;
   }
 
   private sum(slot: number): number {
-    let n = 0;
-    for (let r = 0; r < this.rows; r++) n += Atomics.load(this.all, r * CONCURRENCY_SLOTS + slot);
-    return n;
+    return sumOverRows(this.all, this.rows, slot);
   }
 
   /** Takes one slot in every limited scope, or none. Returns a release function, or null when full. */
   tryAcquire(scopes: readonly RateScope[]): (() => void) | null {
     const mine: number[] = [];
-    const own = this.worker * CONCURRENCY_SLOTS;
+    const own = this.worker * ROW;
     for (const s of scopes) {
       const max = s.limits.maxConcurrent;
       if (max === undefined) continue;
@@ -63,4 +67,31 @@ export class SharedConcurrency {
       for (const m of mine) Atomics.sub(this.all, own + m, 1);
     };
   }
+}
+
+function sumOverRows(all: Int32Array, rows: number, slot: number): number {
+  let n = 0;
+  for (let r = 0; r < rows; r++) n += Atomics.load(all, r * ROW + slot);
+  return n;
+}
+
+/**
+ * The node's requests in flight, each worker counting its own. Load shedding compares the node's total with
+ * the node's cap: the open-files budget it protects belongs to the process, and the kernel spreads
+ * connections over the workers only roughly evenly, so one busy worker must not shed while another has room.
+ */
+export class NodeInFlight {
+  private readonly all: Int32Array;
+  private readonly rows: number;
+  private readonly own: number;
+
+  constructor(buf: SharedArrayBuffer, worker: number) {
+    this.all = new Int32Array(buf);
+    this.rows = this.all.length / ROW;
+    this.own = worker * ROW + IN_FLIGHT;
+  }
+
+  started(): void { Atomics.add(this.all, this.own, 1); }
+  ended(): void { Atomics.sub(this.all, this.own, 1); }
+  total(): number { return sumOverRows(this.all, this.rows, IN_FLIGHT); }
 }

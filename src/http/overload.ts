@@ -15,8 +15,3 @@ export function nodeInFlightCap(configured: number | undefined, fdLimit: number 
   if (fdLimit === undefined) return undefined;
   return Math.max(64, Math.floor((fdLimit - RESERVED_FDS) / 2));
 }
-
-/** This worker's share of the node-wide cap (workers share one port; the kernel spreads connections evenly). */
-export function workerInFlightCap(nodeCap: number | undefined, workers: number): number | undefined {
-  return nodeCap === undefined ? undefined : Math.max(1, Math.floor(nodeCap / Math.max(1, workers)));
-}

@@ -8,11 +8,11 @@ import { ingressRoutes, openaiDialect, PREFIX_DIALECTS } from '../api/index.js';
 import { openFilesLimit } from '../core/descriptors.js';
 import { GatewayError } from '../core/errors.js';
 import { observeStreamGaps, type GatewayState } from '../core/pipeline.js';
-import { DataPlane, nodeInFlightCap, workerInFlightCap, type HttpContext } from '../http/index.js';
+import { DataPlane, nodeInFlightCap, type HttpContext } from '../http/index.js';
 import { createLogger, createTracing, observeRoutes, RequestLogQueue, settleLogEntry, shouldLog, toLogEntry, WorkerMetrics } from '../observe/index.js';
 import type { RequestState } from '../core/request-state.js';
 import type { WorkerLogEntry } from '../store/index.js';
-import { Enforcer, Pricer } from '../governance/index.js';
+import { Enforcer, NodeInFlight, Pricer } from '../governance/index.js';
 import { createProviderInstances, createRouter, type RouterEvents } from '../router/index.js';
 import { ProviderReloader } from './provider-reload.js';
 import type { FromWorker, ToWorker, WorkerData } from './messages.js';
@@ -69,8 +69,9 @@ let draining = false;
 /** Set by the main thread once every worker listens (a half-started node is not ready). */
 let nodeReady = false;
 let inFlight = 0;
-/** Above this many requests in flight on this worker, new model calls get 503 (keeps upstream connects within the fd limit). */
-const inFlightCap = workerInFlightCap(nodeInFlightCap(config.maxInFlight, openFilesLimit()), config.workers);
+/** Above this many requests in flight on the whole node, new model calls get 503 (keeps upstream connects within the fd limit). */
+const inFlightCap = nodeInFlightCap(config.maxInFlight, openFilesLimit());
+const nodeInFlight = new NodeInFlight(concurrency, index);
 const MODEL_ROUTES = new Set(['chat', 'completions', 'embeddings', 'anthropic_messages', 'anthropic_count_tokens', 'bedrock_converse', 'cohere_chat', 'genai']);
 let scrapeSeq = 0;
 const scrapes = new Map<number, (r: { text: string; ok: boolean }) => void>();
@@ -120,6 +121,7 @@ const reloader = new ProviderReloader(config, instances, gw, routerEvents, log);
 
 function onFinish(ctx: HttpContext): void {
   inFlight--;
+  nodeInFlight.ended();
   reloader.requestFinished(ctx);
   metrics.finished(ctx);
   tracing?.finish(ctx);
@@ -156,8 +158,8 @@ const plane = new DataPlane(
     defaultDialect: openaiDialect,
     prefixDialects: PREFIX_DIALECTS,
     hooks: { onFinish, isDraining: () => draining },
-    onRequestStart: (ctx) => { inFlight++; reloader.requestStarted(ctx); metrics.started(); },
-    shed: (route) => inFlightCap !== undefined && inFlight > inFlightCap && MODEL_ROUTES.has(route.name),
+    onRequestStart: (ctx) => { inFlight++; nodeInFlight.started(); reloader.requestStarted(ctx); metrics.started(); },
+    shed: (route) => inFlightCap !== undefined && MODEL_ROUTES.has(route.name) && nodeInFlight.total() > inFlightCap,
   },
 );
 
