@@ -13,9 +13,10 @@ import { tcp } from '@libp2p/tcp';
 import { createLibp2p, type Libp2p } from 'libp2p';
 import { swarmKeyFile } from '../key.js';
 import type { ResolvedOptions } from '../options.js';
+import { staleConnections, type StaleConnections } from './stale-connections.js';
 import { TOPICS } from './topics.js';
 
-export type ClusterLibp2p = Libp2p<{ pubsub: PubSub<GossipsubEvents>; identify: unknown }>;
+export type ClusterLibp2p = Libp2p<{ pubsub: PubSub<GossipsubEvents>; identify: unknown; staleConnections: StaleConnections }>;
 
 function listenAddress(host: string, port: number): string {
   return host.includes(':') ? `/ip6/${host}/tcp/${port}` : `/ip4/${host}/tcp/${port}`;
@@ -37,6 +38,7 @@ export async function createNode(opts: ResolvedOptions, privateKey: PrivateKey, 
     connectionManager: { maxConnections: 300 },
     services: {
       identify: identify(),
+      staleConnections: staleConnections(),
       pubsub: gossipsub({
         emitSelf: false,
         allowPublishToZeroTopicPeers: true,

@@ -133,7 +133,22 @@ export class Network {
   }
 
   dialTick(now: number): void {
-    if (!this.stopped) this.dialer.tick(now);
+    if (this.stopped) return;
+    this.dropStaleConnections();
+    this.dialer.tick(now);
+  }
+
+  /**
+   * Drops connections libp2p closed without telling anyone (see stale-connections.ts), so that the
+   * dialer, which runs right after, sees the peer as disconnected and dials it again.
+   */
+  private dropStaleConnections(): void {
+    for (const peer of this.node.services.staleConnections.reap(this.node.getConnections())) {
+      this.opts.log('info', 'cluster: dropped a connection libp2p had closed without an event', { peer: peer.toString() });
+      // Gossipsub may have put its stream to this peer on the dead connection and is only told to
+      // start over by a full disconnect: close the peer's other connections too, the dialer reconnects.
+      if (this.node.getConnections(peer).length > 0) this.node.hangUp(peer).catch(() => {});
+    }
   }
 
   /** Anti-entropy with one random connected live peer. */
