@@ -66,7 +66,7 @@ export class Agent implements ClusterAgent {
         digest: (now) => computeDigest(this.state, now),
         missingFor: (remote, now) => missingFor(this.state, remote, now),
         applySync: (state, from, sentAt, now) => this.applySync(state, from, sentAt, now),
-        members: () => this.membership.reachablePeers(),
+        members: () => this.membership.dialTargets(Date.now()),
         alivePeers: () => this.membership.alivePeers(),
       });
       await this.network.start();

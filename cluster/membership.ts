@@ -6,6 +6,9 @@
 import type { Heartbeat } from './wire/index.js';
 import type { MemberInfo, MemberState } from './types.js';
 
+/** How long a dead member's addresses are still dialled (with the dialer's backoff, up to every 30 s). */
+const REDIAL_DEAD_FOR_MS = 60 * 60_000;
+
 interface Member {
   nodeId: string;
   state: MemberState;
@@ -76,9 +79,16 @@ export class Membership {
     return [...this.peers.values()].filter((m) => m.state === 'alive').map((m) => m.nodeId);
   }
 
-  /** Peers (not self) that are not dead, with the addresses they announce. */
-  reachablePeers(): Array<{ nodeId: string; addresses: string[] }> {
-    return [...this.peers.values()].filter((m) => m.state !== 'dead').map((m) => ({ nodeId: m.nodeId, addresses: m.addresses }));
+  /**
+   * Peers (not self) worth dialling, with the addresses they announce: every live one, and dead ones for an
+   * hour after they went silent. A dead member may only be on the other side of a healed partition: when
+   * the seeds are down too, dialling it is the only way the two sides find each other again (heartbeats
+   * do not cross without a connection). A member silent for longer has most likely left for good.
+   */
+  dialTargets(now: number): Array<{ nodeId: string; addresses: string[] }> {
+    return [...this.peers.values()]
+      .filter((m) => m.state !== 'dead' || now - m.lastHeartbeat < REDIAL_DEAD_FOR_MS)
+      .map((m) => ({ nodeId: m.nodeId, addresses: m.addresses }));
   }
 
   list(now: number, selfAddresses: string[]): MemberInfo[] {

@@ -1,8 +1,8 @@
 /**
  * Keeps us connected: seeds (multiaddrs), DNS seeds (every A/AAAA at the cluster port) and every
- * member learned from heartbeats are dialled when not connected, with exponential backoff and jitter
- * per target, reset once connected. Dialling members directly gives a full mesh in small clusters,
- * so gossip does not depend on the seed staying up.
+ * member learned from heartbeats (dead ones too, for an hour: see Membership.dialTargets) are dialled
+ * when not connected, with exponential backoff and jitter per target, reset once connected. Dialling
+ * members directly gives a full mesh in small clusters, so gossip does not depend on the seed staying up.
  */
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
