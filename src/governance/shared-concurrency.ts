@@ -41,10 +41,6 @@ export class SharedConcurrency {
     this.rows = this.all.length / ROW;
   }
 
-  private sum(slot: number): number {
-    return sumOverRows(this.all, this.rows, slot);
-  }
-
   /** Takes one slot in every limited scope, or none. Returns a release function, or null when full. */
   tryAcquire(scopes: readonly RateScope[]): (() => void) | null {
     const mine: number[] = [];
@@ -55,7 +51,7 @@ export class SharedConcurrency {
       const slot = slotOf(s.level, s.id);
       Atomics.add(this.all, own + slot, 1);
       mine.push(slot);
-      if (this.sum(slot) > max) {
+      if (sumOverRows(this.all, this.rows, slot) > max) {
         for (const m of mine) Atomics.sub(this.all, own + m, 1);
         return null;
       }
@@ -93,5 +89,7 @@ export class NodeInFlight {
 
   started(): void { Atomics.add(this.all, this.own, 1); }
   ended(): void { Atomics.sub(this.all, this.own, 1); }
+  /** This worker's own requests in flight. */
+  mine(): number { return Atomics.load(this.all, this.own); }
   total(): number { return sumOverRows(this.all, this.rows, IN_FLIGHT); }
 }

@@ -68,7 +68,6 @@ metrics.trackUpstreams(function* () {
 let draining = false;
 /** Set by the main thread once every worker listens (a half-started node is not ready). */
 let nodeReady = false;
-let inFlight = 0;
 /** Above this many requests in flight on the whole node, new model calls get 503 (keeps upstream connects within the fd limit). */
 const inFlightCap = nodeInFlightCap(config.maxInFlight, openFilesLimit());
 const nodeInFlight = new NodeInFlight(concurrency, index);
@@ -120,7 +119,6 @@ const bodyCapture = requestLog && logCfg?.bodies ? { maxBytes: logCfg.maxBodyByt
 const reloader = new ProviderReloader(config, instances, gw, routerEvents, log);
 
 function onFinish(ctx: HttpContext): void {
-  inFlight--;
   nodeInFlight.ended();
   reloader.requestFinished(ctx);
   metrics.finished(ctx);
@@ -158,7 +156,7 @@ const plane = new DataPlane(
     defaultDialect: openaiDialect,
     prefixDialects: PREFIX_DIALECTS,
     hooks: { onFinish, isDraining: () => draining },
-    onRequestStart: (ctx) => { inFlight++; nodeInFlight.started(); reloader.requestStarted(ctx); metrics.started(); },
+    onRequestStart: (ctx) => { nodeInFlight.started(); reloader.requestStarted(ctx); metrics.started(); },
     shed: (route) => inFlightCap !== undefined && MODEL_ROUTES.has(route.name) && nodeInFlight.total() > inFlightCap,
   },
 );
@@ -168,10 +166,10 @@ async function drain(timeoutMs: number): Promise<void> {
   draining = true;
   plane.stopListening();
   const deadline = Date.now() + timeoutMs;
-  while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  while (nodeInFlight.mine() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   // Let the last responses leave uWS's buffers before the sockets are closed.
   await new Promise((r) => setTimeout(r, 200));
-  const leftOver = inFlight;
+  const leftOver = nodeInFlight.mine();
   // Requests past the deadline are cut off now, not after the upstream connections close: closing the server
   // aborts them (their upstream calls are cancelled, so the pools below close at once), and the supervisor
   // would otherwise give up on this thread while it still holds uWS sockets, which aborts the whole process.

@@ -25,6 +25,18 @@ let upstream: Server;
 let node: NodeHandle;
 let upstreamCalls = 0;
 
+/** A node whose one provider is the test's upstream, with this many workers and this in-flight cap. */
+function nodeOnUpstream(workers: number, maxInFlight: number): Promise<NodeHandle> {
+  return startNode({
+    workers,
+    config: {
+      server: { max_in_flight: maxInFlight },
+      providers: { up: { type: 'custom', base_url: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`, api_key: 'sk-up' } },
+      routing: { retries: 0 },
+    },
+  });
+}
+
 before(async () => {
   upstream = createServer((req, res) => {
     req.resume();
@@ -34,15 +46,7 @@ before(async () => {
     });
   });
   await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-  const port = (upstream.address() as AddressInfo).port;
-  node = await startNode({
-    workers: 1,
-    config: {
-      server: { max_in_flight: 2 },
-      providers: { up: { type: 'custom', base_url: `http://127.0.0.1:${port}/v1`, api_key: 'sk-up' } },
-      routing: { retries: 0 },
-    },
-  });
+  node = await nodeOnUpstream(1, 2);
 });
 after(async () => {
   await node.stop();
@@ -91,14 +95,7 @@ describe('load shedding above the in-flight cap', () => {
 
 describe('the cap is the node\'s, whichever worker the connections land on', () => {
   test('with 2 workers and a cap of 8, 8 requests on 8 connections are all served and the 9th is refused', async () => {
-    const two = await startNode({
-      workers: 2,
-      config: {
-        server: { max_in_flight: 8 },
-        providers: { up: { type: 'custom', base_url: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`, api_key: 'sk-up' } },
-        routing: { retries: 0 },
-      },
-    });
+    const two = await nodeOnUpstream(2, 8);
     const body = JSON.stringify({ model: 'up/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
     const send = () => freshRequest(`${two.url}/v1/chat/completions`, { method: 'POST', body });
     try {
@@ -131,15 +128,8 @@ describe('the cap follows the open-files limit', () => {
 
 describe('a node out of file descriptors', () => {
   test('upstream connections that fail with EMFILE are 503 gateway_overloaded, and the deployment is not blamed', async () => {
-    const big = await startNode({
-      workers: 1,
-      config: {
-        // No in-flight cap: this is what happens when the descriptors run out before it applies.
-        server: { max_in_flight: 100_000 },
-        providers: { up: { type: 'custom', base_url: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`, api_key: 'sk-up' } },
-        routing: { retries: 0 },
-      },
-    });
+    // No in-flight cap: this is what happens when the descriptors run out before it applies.
+    const big = await nodeOnUpstream(1, 100_000);
     const pid = big.proc.pid!;
     // Only the soft limit moves (the hard one stays), so it can be raised again without privileges.
     const setLimit = (n: number | 'hard') => execFileSync('prlimit', ['--pid', String(pid), `--nofile=${n === 'hard' ? hardLimit : n}:`]);
