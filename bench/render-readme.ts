@@ -27,7 +27,7 @@ function pickNewest(paths: string[]): ResultsFile[] {
 }
 
 function renderSection(files: ResultsFile[], readmeDir: string, chartDir: string): string {
-  const order = ['overhead', 'streaming', 'large-prompts', 'many-streams', 'invalid-keys', 'fallback', 'translation', 'governance', 'throughput', 'mock-engines'];
+  const order = ['overhead', 'streaming', 'large-prompts', 'many-streams', 'invalid-keys', 'fallback', 'translation', 'governance', 'throughput', 'mock-engines', 'profile'];
   const rank = (f: ResultsFile) => { const i = order.indexOf(f.scenario.replace(/-quick$/, '')); return i < 0 ? order.length : i; };
   files.sort((a, b) => rank(a) - rank(b) || a.scenario.localeCompare(b.scenario));
   const targets: Target[] = files.flatMap((f) => ((f.raw as { targets?: Target[] })?.targets ?? []).map((t) => ({ ...t, target: `${f.scenario}: ${t.target}` })));

@@ -2,14 +2,23 @@
 import type { ResultsFile } from './results.js';
 import type { Cell, Table } from './table.js';
 import { barChart, lineChart } from './svg.js';
+import { flameGraph, type FlameStack } from './flamegraph.js';
+import { FLAME_LEGEND, frameColor } from './flame-colors.js';
 
 export interface Chart { name: string; title: string; svg: string }
+
+/** A flame graph's data as stored in a results file: self time per stack, shown divided by `divisor`. */
+export interface FlameChart { name: string; title: string; unit: string; divisor: number; stacks: FlameStack[] }
 
 const num = (c: Cell | undefined): number | null => (typeof c === 'number' && Number.isFinite(c) ? c : null);
 const col = (t: Table, name: string) => t.columns.indexOf(name);
 
 export function chartsFor(file: ResultsFile): Chart[] {
   const out: Chart[] = [];
+  // Flame graphs come from the (pruned) stacks a results file keeps in raw.flames (the profile report).
+  for (const f of (file.raw as { flames?: FlameChart[] } | null)?.flames ?? []) {
+    out.push({ name: `${file.scenario}-${f.name}`, title: f.title, svg: flameGraph(f.stacks, { title: f.title, unit: f.unit, divisor: f.divisor, colorOf: frameColor, legend: FLAME_LEGEND, minFraction: 0.003 }) });
+  }
   file.tables.forEach((t, i) => {
     const name = `${file.scenario}-${i}`;
     const iArm = col(t, 'arm'), iLoad = col(t, 'load');

@@ -28,9 +28,9 @@ export async function startMockProcess(opts: Partial<Omit<MockOptions, 'host' | 
   return started(await spawnService({ name: 'mock-upstream', command: process.execPath, args, readyLine: LISTENING, ipc: true }));
 }
 
-export async function startBareProxyProcess(upstreamOrigin: string, connections?: number): Promise<StartedServer> {
+export async function startBareProxyProcess(upstreamOrigin: string, connections?: number, nodeArgs: string[] = []): Promise<StartedServer> {
   const { script, execArgv } = nodeScript(import.meta.url, '../bare-proxy');
-  const args = [...execArgv, script, '--host', '127.0.0.1', '--port', '0', '--upstream', upstreamOrigin];
+  const args = [...execArgv, ...nodeArgs, script, '--host', '127.0.0.1', '--port', '0', '--upstream', upstreamOrigin];
   if (connections !== undefined) args.push('--connections', String(connections));
   return started(await spawnService({ name: 'bare-proxy', command: process.execPath, args, readyLine: LISTENING, ipc: true }));
 }

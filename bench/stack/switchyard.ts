@@ -21,6 +21,8 @@ export interface SwitchyardOptions {
   /** extra top-level config merged into the generated YAML (later scenarios: keys, fallbacks ...) */
   extraConfig?: Record<string, unknown>;
   timeoutMs?: number;
+  /** node flags for the gateway process (e.g. `--cpu-prof` for the profile report) */
+  nodeArgs?: string[];
 }
 
 export class GatewayUnavailableError extends Error {}
@@ -46,7 +48,7 @@ export async function startSwitchyard(opts: SwitchyardOptions): Promise<StartedS
     ...opts.extraConfig,
   }));
   const port = await freePort();
-  const args = [join(root, 'bin', 'switchyard.js'), 'start', '--host', '127.0.0.1', '--port', String(port),
+  const args = [...(opts.nodeArgs ?? []), join(root, 'bin', 'switchyard.js'), 'start', '--host', '127.0.0.1', '--port', String(port),
     '--config', configPath, '--log-level', opts.logLevel ?? 'warn', '--data-dir', join(dir.path, 'data')];
   if (opts.workers !== undefined) args.push('--workers', String(opts.workers));
   try {
