@@ -6,3 +6,4 @@ export type { Target } from './resolve.js';
 export { unary, streamed, target, route, type GatewayState } from './pipeline.js';
 export { openFilesLimit, freeDescriptors } from './descriptors.js';
 export { newRequestId } from './request-id.js';
+export { giveWay, LARGE_BODY_BYTES } from './give-way.js';

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type { CallContext, ChunkStream, Provider } from '../providers/index.js';
 import type { ExecuteOptions, Router, Run } from '../router/index.js';
 import { toGatewayError } from './errors.js';
+import { giveWay } from './give-way.js';
 import type { RequestState } from './request-state.js';
 import type { Target } from './resolve.js';
 import type { ResponseSink } from './sink.js';
@@ -49,6 +50,8 @@ type Streamable = { usage?: Usage | null; choices: unknown[] };
  * route -> provider step every ingress dialect uses.
  */
 export async function route(gw: GatewayState, st: RequestState, opts: ExecuteOptions, run: Run): Promise<void> {
+  // The body was just parsed and validated; routing and the upstream body's serialisation come next.
+  if (st.largeBody) await giveWay();
   const gov = gw.governance;
   if (!gov) return gw.router.execute(st, opts, run);
   // Authentication, rate limits and budgets come before anything is sent upstream.

@@ -17,6 +17,8 @@ export class RequestState {
   ttftMs?: number;
   usage?: Usage;
   stream = false;
+  /** The request body is large enough that the pipeline gives way between its costly steps (give-way.ts). */
+  largeBody = false;
   status = 0;
   error?: GatewayError;
   /** Routing facts reported in x-switchyard-deployment / -retries / -fallback-index. */

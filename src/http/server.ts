@@ -6,7 +6,7 @@
 import uWS from 'uWebSockets.js';
 import type { HttpRequest, HttpResponse, TemplatedApp, us_listen_socket } from 'uWebSockets.js';
 import { GatewayError, overloadedError, toGatewayError } from '../core/errors.js';
-import { newRequestId } from '../core/index.js';
+import { LARGE_BODY_BYTES, newRequestId } from '../core/index.js';
 import { readBody, tooLarge } from './body.js';
 import { HttpContext, type ContextHooks, type Dialect } from './context.js';
 import { sendError } from './respond.js';
@@ -113,7 +113,12 @@ export class DataPlane {
       sendError(ctx, tooLarge(limit));
       return;
     }
-    readBody(res, limit, (body) => this.run(route, ctx, body, headers, params, query, url), (err) => {
+    readBody(res, limit, (body) => {
+      if (body.length < LARGE_BODY_BYTES) return this.run(route, ctx, body, headers, params, query, url);
+      // The body was just copied together; its parse waits for the I/O already pending (give-way.ts).
+      ctx.largeBody = true;
+      setImmediate(() => this.run(route, ctx, body, headers, params, query, url));
+    }, (err) => {
       ctx.forceClose = true;
       sendError(ctx, err);
     }, headers.contentLength ? Number(headers.contentLength) : undefined);

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import { undiciErrors } from './undici-parts.js';
 import { GatewayError, overloadedError } from '../core/errors.js';
+import { giveWay, LARGE_BODY_BYTES } from '../core/give-way.js';
 import { RAW_JSON, type WithRawJson } from '../core/types.js';
 import { BufferedExchange } from './buffered-exchange.js';
 import { StreamedExchange } from './streamed-exchange.js';
@@ -73,9 +74,10 @@ export class HttpTransport {
 
   /** A streamed answer: resolves at the response head; the body is read as it arrives (see streamed-exchange.ts). */
   async request(method: 'GET' | 'POST', path: string, headers: Record<string, string>, body: string | undefined, call: CallContext): Promise<UpstreamResponse> {
-    call.upstreamStart = performance.now();
-    const exchange = new StreamedExchange(call);
     try {
+      if (body !== undefined && body.length >= LARGE_BODY_BYTES) await this.giveWay(call);
+      call.upstreamStart = performance.now();
+      const exchange = new StreamedExchange(call);
       this.dispatch(method, path, headers, body, call, exchange);
       return await exchange.head;
     } catch (err) {
@@ -88,14 +90,21 @@ export class HttpTransport {
    * readJson() and error mapping read it at once. Cheaper than request() by the stream machinery it skips.
    */
   async requestWhole(method: 'GET' | 'POST', path: string, headers: Record<string, string>, body: string | undefined, call: CallContext): Promise<UpstreamResponse> {
-    call.upstreamStart = performance.now();
-    const exchange = new BufferedExchange(call);
     try {
+      if (body !== undefined && body.length >= LARGE_BODY_BYTES) await this.giveWay(call);
+      call.upstreamStart = performance.now();
+      const exchange = new BufferedExchange(call);
       this.dispatch(method, path, headers, body, call, exchange);
       return await exchange.done;
     } catch (err) {
       throw this.mapTransportError(err, call);
     }
+  }
+
+  /** After serialising a large body, before encoding and writing it (give-way.ts); a request cancelled meanwhile stops here. */
+  private async giveWay(call: CallContext): Promise<void> {
+    await giveWay();
+    call.signal.throwIfAborted();
   }
 
   /** Reads a whole JSON body (stamping the end of the upstream's time); socket errors and bad JSON are 502s naming the provider. */
