@@ -4,6 +4,8 @@
  */
 import { GC, PROGRAM, type Frame, type StackTime } from './cpuprofile.js';
 
+const PSEUDO = new Set([GC, PROGRAM]);
+
 export const GC_CATEGORY = 'garbage collection';
 export const NATIVE_CATEGORY = 'native, not attributed (uWS, libuv, V8)';
 
@@ -39,7 +41,7 @@ export function categoryOf(frames: Frame[]): string {
 /** A leaf without source (a builtin such as `parse`, or a native call) is named with its nearest caller that has one. */
 export function leafName(frames: Frame[]): string {
   const leaf = frames[frames.length - 1];
-  if (!leaf || leaf.source || leaf.name.startsWith('(')) return leaf?.name ?? '';
+  if (!leaf || leaf.source || PSEUDO.has(leaf.name)) return leaf?.name ?? '';
   for (let i = frames.length - 2; i >= 0; i--) if (frames[i].source) return `${leaf.name} ← ${frames[i].name}`;
   return leaf.name;
 }

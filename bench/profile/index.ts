@@ -3,3 +3,4 @@ export { ARMS, LOADS, profileLoad, type ArmProfile, type ProfileLoad, type RunOp
 export { categoryTable, hottestTable, type LoadProfile } from './tables.js';
 export { categoryOf, leafName } from './attribute.js';
 export { mergeStacks, readCpuProfile, shortPath, stacksIn, type CpuProfile, type Frame, type StackTime } from './cpuprofile.js';
+export { pruneStacks } from './prune.js';

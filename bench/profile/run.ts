@@ -14,6 +14,10 @@ import { promptOf } from '../scenarios/large-prompts/index.js';
 import { startBareProxyProcess, startMockProcess, startSwitchyardArm, type StartedServer } from '../stack/index.js';
 import { categoryOf, leafName, sumBy, totalUs } from './attribute.js';
 import { mergeStacks, readCpuProfile, stacksIn, type StackTime } from './cpuprofile.js';
+import { pruneStacks } from './prune.js';
+
+/** Frames under this share of an arm's samples are not stored (their time stays with their caller, see prune.ts). */
+const STORE_MIN_FRACTION = 0.001;
 
 export interface ProfileLoad {
   id: string;
@@ -128,23 +132,8 @@ function analyse(arm: ArmId, dir: string, t0: number, t1: number, m: { requests:
   return {
     arm, ...m, windowUs: t1 - t0,
     threads: [...threads].map(([thread, sampledUs]) => ({ thread, sampledUs: Math.round(sampledUs) })),
-    stacks: storedStacks(merged),
+    stacks: pruneStacks(merged, STORE_MIN_FRACTION),
     categories: record(sumBy(noThread.map((frames, i) => ({ frames, us: merged[i].us })), categoryOf)),
     functions: record(sumBy(noThread.map((frames, i) => ({ frames, us: merged[i].us })), leafName)),
   };
-}
-
-/** Stacks under this share of the arm's samples are stored folded into one frame per thread, to keep results files small. */
-const STORE_MIN_FRACTION = 0.0005;
-
-function storedStacks(stacks: StackTime[]): FlameStack[] {
-  const min = totalUs(stacks) * STORE_MIN_FRACTION;
-  const folded = new Map<string, number>();
-  const out: FlameStack[] = [];
-  for (const s of stacks) {
-    if (s.us >= min) out.push({ frames: s.frames.map((f) => f.name), value: Math.round(s.us) });
-    else folded.set(s.frames[0].name, (folded.get(s.frames[0].name) ?? 0) + s.us);
-  }
-  for (const [thread, us] of folded) out.push({ frames: [thread, `(stacks under ${STORE_MIN_FRACTION * 100} % each)`], value: Math.round(us) });
-  return out.filter((s) => s.value > 0);
 }

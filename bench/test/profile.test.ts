@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chartsFor } from '../lib/charts.js';
 import { RESULTS_SCHEMA, type ResultsFile } from '../lib/index.js';
-import { categoryOf, leafName, readCpuProfile, shortPath, stacksIn, type CpuProfile, type Frame } from '../profile/index.js';
+import { categoryOf, leafName, pruneStacks, readCpuProfile, shortPath, stacksIn, type CpuProfile, type Frame } from '../profile/index.js';
 
 const f = (name: string, source = ''): Frame => ({ name: source ? `${name} ${source}` : name, source });
 
@@ -85,6 +85,7 @@ test('categories: builtins count for their caller, V8 pseudo-frames for themselv
   assert.equal(leafName([server, f('end')]), 'end ← dispatch src/http/server.ts');
   assert.equal(leafName([server]), 'dispatch src/http/server.ts');
   assert.equal(leafName([f('(garbage collector)')]), '(garbage collector)');
+  assert.equal(leafName([server, f('createFromString', 'node:buffer'), f('(anonymous)')]), '(anonymous) ← createFromString node:buffer');
 });
 
 test('a results file with flame stacks yields flame graph charts', () => {
@@ -98,4 +99,16 @@ test('a results file with flame stacks yields flame graph charts', () => {
   assert.match(chart.svg, /^<svg/);
   assert.ok(chart.svg.includes('end src/http/respond.ts — 30.0 µs per request (75.0 %)'), chart.svg);
   assert.ok(chart.svg.includes('fill="#60a5fa"') && chart.svg.includes('fill="#ef4444"'), 'our code and the collector get their colours');
+});
+
+test('pruning cuts small frames and leaves their time with the caller: every kept frame keeps its total', () => {
+  const st = (names: string[], us: number) => ({ frames: names.map((n) => f(n, 'src/x/y.ts')), us });
+  const stacks = [st(['main', 'a', 'b'], 600), st(['main', 'a', 'tiny'], 5), st(['main', 'a', 'tiny', 'deeper'], 4), st(['main', 'a'], 100), st(['main', 'c'], 291)];
+  const kept = pruneStacks(stacks, 0.01); // 1 % of 1000 µs = 10 µs: "tiny" (9 µs with its callee) goes
+  const total = (prefix: string) => kept.filter((s) => s.frames.join(';').startsWith(prefix)).reduce((a, s) => a + s.value, 0);
+  assert.equal(total('main src/x/y.ts'), 1000);
+  assert.equal(total('main src/x/y.ts;a src/x/y.ts'), 709);
+  assert.ok(kept.every((s) => !s.frames.some((fr) => fr.startsWith('tiny') || fr.startsWith('deeper'))));
+  assert.deepEqual(kept.find((s) => s.frames.length === 2 && s.frames[1].startsWith('a '))?.value, 109);
+  assert.deepEqual(pruneStacks(stacks, 0).length, stacks.length);
 });
