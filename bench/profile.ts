@@ -6,7 +6,7 @@
  * Writes bench/results/<date>-profile(-quick).json; `npm run bench:report` renders the flame graphs.
  */
 import { describeMachine, machineLine, opt, parseCli, Progress, renderText, repoRoot, RESULTS_SCHEMA, UsageError, writeResults, type ResultsFile, type Table } from './lib/index.js';
-import type { FlameChart } from './lib/charts.js';
+import { packFlame, type FlameChart } from './lib/charts.js';
 import { loadAvg } from './scenarios/common/index.js';
 import { categoryTable, hottestTable, LOADS, profileLoad, type LoadProfile } from './profile/index.js';
 
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const tables: Table[] = profiles.flatMap((p) => [categoryTable(p), hottestTable(p)].filter((t): t is Table => t !== null));
   const flames: FlameChart[] = profiles.flatMap((p) => p.arms.map((arm) => ({
     name: `${p.load.id}-${arm.arm}`, title: `${arm.arm === 'bare-proxy' ? 'bare proxy' : 'Switchyard, every feature'}: ${p.load.label}`,
-    unit: 'µs per request', divisor: arm.requests, stacks: arm.stacks,
+    unit: 'µs per request', divisor: arm.requests, ...packFlame(arm.stacks),
   })));
   const file: ResultsFile = {
     schema: RESULTS_SCHEMA, scenario: a.quick ? 'profile-quick' : 'profile', startedAt, finishedAt: new Date().toISOString(),

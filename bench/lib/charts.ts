@@ -7,8 +7,25 @@ import { FLAME_LEGEND, frameColor } from './flame-colors.js';
 
 export interface Chart { name: string; title: string; svg: string }
 
-/** A flame graph's data as stored in a results file: self time per stack, shown divided by `divisor`. */
-export interface FlameChart { name: string; title: string; unit: string; divisor: number; stacks: FlameStack[] }
+/**
+ * A flame graph's data as stored in a results file: self time per stack, shown divided by `divisor`. Stacks
+ * are in the folded format of flamegraph.pl with frame names replaced by their index in `frames`
+ * (`"0;4;9 1234"`: root first, then the value), which keeps the file several times smaller.
+ */
+export interface FlameChart { name: string; title: string; unit: string; divisor: number; frames: string[]; stacks: string[] }
+
+export function packFlame(stacks: FlameStack[]): Pick<FlameChart, 'frames' | 'stacks'> {
+  const index = new Map<string, number>();
+  const at = (n: string) => { let i = index.get(n); if (i === undefined) index.set(n, (i = index.size)); return i; };
+  return { stacks: stacks.map((s) => `${s.frames.map(at).join(';')} ${s.value}`), frames: [...index.keys()] };
+}
+
+export function unpackFlame(f: Pick<FlameChart, 'frames' | 'stacks'>): FlameStack[] {
+  return f.stacks.map((line) => {
+    const [path, value] = line.split(' ');
+    return { frames: path.split(';').map((i) => f.frames[Number(i)]), value: Number(value) };
+  });
+}
 
 const num = (c: Cell | undefined): number | null => (typeof c === 'number' && Number.isFinite(c) ? c : null);
 const col = (t: Table, name: string) => t.columns.indexOf(name);
@@ -17,7 +34,7 @@ export function chartsFor(file: ResultsFile): Chart[] {
   const out: Chart[] = [];
   // Flame graphs come from the (pruned) stacks a results file keeps in raw.flames (the profile report).
   for (const f of (file.raw as { flames?: FlameChart[] } | null)?.flames ?? []) {
-    out.push({ name: `${file.scenario}-${f.name}`, title: f.title, svg: flameGraph(f.stacks, { title: f.title, unit: f.unit, divisor: f.divisor, colorOf: frameColor, legend: FLAME_LEGEND, minFraction: 0.003 }) });
+    out.push({ name: `${file.scenario}-${f.name}`, title: f.title, svg: flameGraph(unpackFlame(f), { title: f.title, unit: f.unit, divisor: f.divisor, colorOf: frameColor, legend: FLAME_LEGEND, minFraction: 0.003 }) });
   }
   file.tables.forEach((t, i) => {
     const name = `${file.scenario}-${i}`;

@@ -16,8 +16,10 @@ import { categoryOf, leafName, sumBy, totalUs } from './attribute.js';
 import { mergeStacks, readCpuProfile, stacksIn, type StackTime } from './cpuprofile.js';
 import { pruneStacks } from './prune.js';
 
-/** Frames under this share of an arm's samples are not stored (their time stays with their caller, see prune.ts). */
-const STORE_MIN_FRACTION = 0.001;
+/** Frames under this share of an arm's samples are not stored (their time stays with their caller, see prune.ts); the flame graphs do not draw them either. */
+const STORE_MIN_FRACTION = 0.003;
+/** The hottest functions kept per arm. */
+const STORE_FUNCTIONS = 60;
 
 export interface ProfileLoad {
   id: string;
@@ -134,6 +136,6 @@ function analyse(arm: ArmId, dir: string, t0: number, t1: number, m: { requests:
     threads: [...threads].map(([thread, sampledUs]) => ({ thread, sampledUs: Math.round(sampledUs) })),
     stacks: pruneStacks(merged, STORE_MIN_FRACTION),
     categories: record(sumBy(noThread.map((frames, i) => ({ frames, us: merged[i].us })), categoryOf)),
-    functions: record(sumBy(noThread.map((frames, i) => ({ frames, us: merged[i].us })), leafName)),
+    functions: Object.fromEntries(Object.entries(record(sumBy(noThread.map((frames, i) => ({ frames, us: merged[i].us })), leafName))).slice(0, STORE_FUNCTIONS)),
   };
 }

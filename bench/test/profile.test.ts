@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chartsFor } from '../lib/charts.js';
+import { chartsFor, packFlame, unpackFlame } from '../lib/charts.js';
 import { RESULTS_SCHEMA, type ResultsFile } from '../lib/index.js';
 import { categoryOf, leafName, pruneStacks, readCpuProfile, shortPath, stacksIn, type CpuProfile, type Frame } from '../profile/index.js';
 
@@ -89,10 +89,14 @@ test('categories: builtins count for their caller, V8 pseudo-frames for themselv
 });
 
 test('a results file with flame stacks yields flame graph charts', () => {
+  const stacks = [{ frames: ['main thread', 'end src/http/respond.ts'], value: 300 }, { frames: ['main thread', '(garbage collector)'], value: 100 }];
+  const packed = packFlame(stacks);
+  assert.deepEqual(packed, { frames: ['main thread', 'end src/http/respond.ts', '(garbage collector)'], stacks: ['0;1 300', '0;2 100'] });
+  assert.deepEqual(unpackFlame(packed), stacks);
   const file = {
     schema: RESULTS_SCHEMA, scenario: 'profile', startedAt: '', finishedAt: '', params: {}, tables: [],
     machine: {} as ResultsFile['machine'],
-    raw: { flames: [{ name: 'open-500-bare-proxy', title: 'bare proxy: open loop', unit: 'µs per request', divisor: 10, stacks: [{ frames: ['main thread', 'end src/http/respond.ts'], value: 300 }, { frames: ['main thread', '(garbage collector)'], value: 100 }] }] },
+    raw: { flames: [{ name: 'open-500-bare-proxy', title: 'bare proxy: open loop', unit: 'µs per request', divisor: 10, ...packed }] },
   } as ResultsFile;
   const [chart] = chartsFor(file);
   assert.equal(chart.name, 'profile-open-500-bare-proxy');
