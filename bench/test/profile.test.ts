@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { buildSync } from 'esbuild';
 import { chartsFor, packFlame, unpackFlame } from '../lib/charts.js';
 import { RESULTS_SCHEMA, type ResultsFile } from '../lib/index.js';
 import { categoryOf, leafName, pruneStacks, readCpuProfile, shortPath, stacksIn, type CpuProfile, type Frame } from '../profile/index.js';
@@ -47,21 +48,31 @@ test('a real --cpu-prof profile: self time per function, cut to a window on the 
 });
 
 test('frames in compiled files are named after their TypeScript source through the source map', () => {
-  const js = fileURLToPath(new URL('../profile/attribute.js', import.meta.url));
-  const lines = readFileSync(js, 'utf8').split('\n');
-  const line = lines.findIndex((l) => l.includes('function categoryOf('));
-  assert.ok(line >= 0);
-  const p: CpuProfile = {
-    startTime: 0, endTime: 30, samples: [2, 2, 2], timeDeltas: [0, 10, 10],
-    nodes: [
-      { id: 1, callFrame: { functionName: '(root)', url: '', lineNumber: -1, columnNumber: -1 }, children: [2] },
-      { id: 2, callFrame: { functionName: 'categoryOf', url: pathToFileURL(js).href, lineNumber: line, columnNumber: lines[line].indexOf('function') } },
-    ],
-  };
-  const [s] = stacksIn(p);
-  assert.deepEqual(s.frames, [{ name: 'categoryOf bench/profile/attribute.ts', source: 'bench/profile/attribute.ts' }]);
-  // The last sample has no successor, so only the first two count (10 µs each, as DevTools counts them).
-  assert.equal(s.us, 20);
+  // A TypeScript file compiled with an external source map, as the gateway's bundle is (esbuild).
+  const dir = mkdtempSync(join(tmpdir(), 'sy-prof-map-'));
+  try {
+    mkdirSync(join(dir, 'src', 'governance'), { recursive: true });
+    const ts = join(dir, 'src', 'governance', 'enforcer.ts');
+    writeFileSync(ts, 'const pad: number = 1;\nexport function admit(n: number): number {\n  return n + pad;\n}\n');
+    const js = join(dir, 'dist', 'bundle.js');
+    buildSync({ entryPoints: [ts], outfile: js, bundle: true, format: 'esm', sourcemap: 'external', logLevel: 'silent' });
+    const lines = readFileSync(js, 'utf8').split('\n');
+    const line = lines.findIndex((l) => l.includes('function admit('));
+    assert.ok(line >= 0);
+    const p: CpuProfile = {
+      startTime: 0, endTime: 30, samples: [2, 2, 2], timeDeltas: [0, 10, 10],
+      nodes: [
+        { id: 1, callFrame: { functionName: '(root)', url: '', lineNumber: -1, columnNumber: -1 }, children: [2] },
+        { id: 2, callFrame: { functionName: 'admit', url: pathToFileURL(js).href, lineNumber: line, columnNumber: lines[line].indexOf('function') } },
+      ],
+    };
+    const [s] = stacksIn(p);
+    assert.deepEqual(s.frames, [{ name: 'admit src/governance/enforcer.ts', source: 'src/governance/enforcer.ts' }]);
+    // The last sample has no successor, so only the first two count (10 µs each, as DevTools counts them).
+    assert.equal(s.us, 20);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('shortPath keeps the part of a path that says whose code it is', () => {
