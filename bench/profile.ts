@@ -8,7 +8,7 @@
 import { describeMachine, machineLine, opt, parseCli, Progress, renderText, repoRoot, RESULTS_SCHEMA, UsageError, writeResults, type ResultsFile, type Table } from './lib/index.js';
 import { packFlame, type FlameChart } from './lib/charts.js';
 import { loadAvg } from './scenarios/common/index.js';
-import { categoryTable, hottestTable, LOADS, profileLoad, type LoadProfile } from './profile/index.js';
+import { ARMS, categoryTable, hottestTable, LOADS, profileLoad, type LoadProfile } from './profile/index.js';
 
 const USAGE = 'usage: profile [options]   (CPU profiles of the bare proxy and Switchyard with every feature, same loads)';
 
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
 
   const tables: Table[] = profiles.flatMap((p) => [categoryTable(p), hottestTable(p)].filter((t): t is Table => t !== null));
   const flames: FlameChart[] = profiles.flatMap((p) => p.arms.map((arm) => ({
-    name: `${p.load.id}-${arm.arm}`, title: `${arm.arm === 'bare-proxy' ? 'bare proxy' : 'Switchyard, every feature'}: ${p.load.label}`,
+    name: `${p.load.id}-${arm.arm}`, title: `${ARMS.find((x) => x.id === arm.arm)!.label}: ${p.load.label}`,
     unit: 'µs per request', divisor: arm.requests, ...packFlame(arm.stacks),
   })));
   const file: ResultsFile = {

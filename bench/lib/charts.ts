@@ -12,6 +12,9 @@ export interface Chart { name: string; title: string; svg: string }
  * are in the folded format of flamegraph.pl with frame names replaced by their index in `frames`
  * (`"0;4;9 1234"`: root first, then the value), which keeps the file several times smaller.
  */
+/** Frames narrower than this share of the samples are not drawn (the profile report does not store them either). */
+export const FLAME_MIN_FRACTION = 0.003;
+
 export interface FlameChart { name: string; title: string; unit: string; divisor: number; frames: string[]; stacks: string[] }
 
 export function packFlame(stacks: FlameStack[]): Pick<FlameChart, 'frames' | 'stacks'> {
@@ -34,7 +37,7 @@ export function chartsFor(file: ResultsFile): Chart[] {
   const out: Chart[] = [];
   // Flame graphs come from the (pruned) stacks a results file keeps in raw.flames (the profile report).
   for (const f of (file.raw as { flames?: FlameChart[] } | null)?.flames ?? []) {
-    out.push({ name: `${file.scenario}-${f.name}`, title: f.title, svg: flameGraph(unpackFlame(f), { title: f.title, unit: f.unit, divisor: f.divisor, colorOf: frameColor, legend: FLAME_LEGEND, minFraction: 0.003 }) });
+    out.push({ name: `${file.scenario}-${f.name}`, title: f.title, svg: flameGraph(unpackFlame(f), { title: f.title, unit: f.unit, divisor: f.divisor, colorOf: frameColor, legend: FLAME_LEGEND, minFraction: FLAME_MIN_FRACTION }) });
   }
   file.tables.forEach((t, i) => {
     const name = `${file.scenario}-${i}`;

@@ -3,6 +3,8 @@
  * root "all" at the bottom, callees stacked upwards, children sorted by name like flamegraph.pl so the
  * picture depends only on the merged tree, never on the order the samples arrived in.
  */
+import { esc } from './svg.js';
+
 export interface FlameStack { frames: string[]; value: number } // frames root-first, value = self time of the leaf (> 0)
 export interface FlameOptions {
   title: string;
@@ -23,7 +25,6 @@ interface Node { name: string; total: number; children: Map<string, Node> }
 interface Placed { node: Node; depth: number; offset: number }
 
 const ROW = 16, GAP = 1, PAD = 10, CHAR = 6.5;
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const r2 = (v: number) => Math.round(v * 100) / 100; // keeps attributes short without visible error
 const byName = (a: Node, b: Node) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0); // code-unit order: locale-independent
 

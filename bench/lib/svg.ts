@@ -5,7 +5,8 @@
 export interface Series { name: string; values: Array<number | null> }
 
 const COLORS = ['#2563eb', '#f97316', '#16a34a', '#dc2626', '#7c3aed', '#0891b2'];
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** Escapes text for SVG content and attribute values. */
+export const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const fmt = (v: number) => (Math.abs(v) >= 1000 ? `${Math.round(v).toLocaleString('en-US')}` : Number.isInteger(v) ? String(v) : v.toFixed(1));
 
 interface Axis { toY(v: number): number; ticks: number[] }

@@ -6,6 +6,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { FLAME_MIN_FRACTION } from '../lib/charts.js';
 import type { FlameStack } from '../lib/flamegraph.js';
 import { processCpuUs, tempDir, type Progress } from '../lib/index.js';
 import { startLoadgen, type Loadgen, type LoadMode } from '../loadgen/index.js';
@@ -16,8 +17,6 @@ import { categoryOf, leafName, sumBy, totalUs } from './attribute.js';
 import { mergeStacks, readCpuProfile, stacksIn, type StackTime } from './cpuprofile.js';
 import { pruneStacks } from './prune.js';
 
-/** Frames under this share of an arm's samples are not stored (their time stays with their caller, see prune.ts); the flame graphs do not draw them either. */
-const STORE_MIN_FRACTION = 0.003;
 /** The hottest functions kept per arm. */
 const STORE_FUNCTIONS = 60;
 
@@ -134,7 +133,8 @@ function analyse(arm: ArmId, dir: string, t0: number, t1: number, m: { requests:
   return {
     arm, ...m, windowUs: t1 - t0,
     threads: [...threads].map(([thread, sampledUs]) => ({ thread, sampledUs: Math.round(sampledUs) })),
-    stacks: pruneStacks(merged, STORE_MIN_FRACTION),
+    // Frames the flame graphs would not draw are not stored; their time stays with their caller (prune.ts).
+    stacks: pruneStacks(merged, FLAME_MIN_FRACTION),
     categories: record(sumBy(noThread.map((frames, i) => ({ frames, us: merged[i].us })), categoryOf)),
     functions: Object.fromEntries(Object.entries(record(sumBy(noThread.map((frames, i) => ({ frames, us: merged[i].us })), leafName))).slice(0, STORE_FUNCTIONS)),
   };
